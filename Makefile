@@ -1,0 +1,41 @@
+# 微贷实训 Microloan Lab. Two commands for a fresh machine: `make serve` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PORT   ?= 8866
+
+.PHONY: serve lab test bench typecheck clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Runtime install (package + Voila + JupyterLab), redone when pyproject.toml changes.
+$(VENV)/.runtime: $(VENV)/bin/activate pyproject.toml
+	$(PY) -m pip install --quiet -e .
+	touch $@
+
+# Test install: the test extra, plus Debian's Chromium and a CJK font for the browser tests.
+$(VENV)/.test: $(VENV)/.runtime
+	$(PY) -m pip install --quiet -e ".[test]"
+	bash tools/install_browser.sh
+	touch $@
+
+serve: $(VENV)/.runtime
+	$(VENV)/bin/microloan serve --port $(PORT)
+
+lab: $(VENV)/.runtime
+	$(VENV)/bin/microloan lab
+
+test: $(VENV)/.test
+	$(PY) -m pytest
+
+bench: $(VENV)/.test
+	$(PY) bench/bench_statements.py
+	$(PY) bench/bench_dashboards.py
+
+typecheck: $(VENV)/.test
+	$(PY) -m mypy
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,110 @@
+"""Where bundled data lives, and a YAML loader whose errors name the file.
+
+Examples
+--------
+>>> from microloan_sim._data import data_path
+>>> data_path("fonts").name
+'fonts'
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+
+
+def data_path(*parts: str) -> Path:
+    """Path of a file under ``microloan_sim/data``."""
+    return DATA_DIR.joinpath(*parts)
+
+
+def load_yaml(path: Path) -> Any:
+    """Parse a YAML file; a missing file or a syntax error becomes a Chinese :class:`InputError`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "bad.yaml"
+    >>> _ = p.write_text("a: [1, 2", encoding="utf-8")
+    >>> load_yaml(p)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 文件 bad.yaml：YAML 格式错误（第 1 行...
+    """
+    if not path.is_file():
+        raise InputError("找不到文件", file=str(path))
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"（第 {mark.line + 1} 行，第 {mark.column + 1} 列）" if mark is not None else ""
+        raise InputError(f"YAML 格式错误{where}：{getattr(exc, 'problem', exc)}", file=path.name) from None
+    except UnicodeDecodeError:
+        raise InputError("文件不是 UTF-8 编码", file=path.name) from None
+
+
+_PYDANTIC_MESSAGES = {
+    "missing": "缺少此字段",
+    "extra_forbidden": "未知字段（可能拼写错误）",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
+    "int_parsing": "应为整数",
+    "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "finite_number": "应为有限数字（不能是 NaN 或无穷大）",
+    "greater_than_equal": "不能小于下限",
+    "greater_than": "必须大于下限",
+    "less_than_equal": "超过上限",
+    "less_than": "超过上限",
+    "string_type": "应为文字",
+    "literal_error": "取值不在允许范围内",
+    "enum": "取值不在允许范围内",
+    "date_from_datetime_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_parsing": "日期格式应为 YYYY-MM-DD",
+    "date_type": "日期格式应为 YYYY-MM-DD",
+    "list_type": "应为列表",
+    "dict_type": "应为键值表",
+    "model_type": "应为键值表",
+    "too_short": "条目太少",
+}
+
+
+def validate_model(model: Any, data: Any, *, file: str) -> Any:
+    """Validate ``data`` with a pydantic model; the first problem becomes a Chinese :class:`InputError`.
+
+    The message names the file and the dotted field path, e.g. ``文件 case.yaml：opening_balance_sheet.inventory：...``.
+
+    Examples
+    --------
+    >>> from pydantic import BaseModel
+    >>> class Card(BaseModel):
+    ...     weight: float
+    >>> validate_model(Card, {"weight": "heavy"}, file="card.yaml")
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 文件 card.yaml：weight：应为数字（收到 'heavy'）
+    """
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "（整个文件）"
+        kind = first["type"]
+        message = _PYDANTIC_MESSAGES.get(kind)
+        if message is None or kind in {"value_error", "assertion_error"}:
+            message = str(first["msg"]).removeprefix("Value error, ")
+        elif "input" in first and kind not in {"missing", "extra_forbidden"}:
+            ctx = first.get("ctx") or {}
+            bound = next((ctx[k] for k in ("ge", "gt", "le", "lt") if k in ctx), None)
+            if bound is not None:
+                message = f"{message} {bound}"
+            message = f"{message}（收到 {first['input']!r}）"
+        raise InputError(message, field=field, file=file) from None

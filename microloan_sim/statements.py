@@ -1,0 +1,512 @@
+r"""Reconstructed statements (domain §1): balance sheet, monthly income statement, cash-flow statement.
+
+Everything is derived from a case's opening balance sheet and its monthly records:
+
+* **Income statement** (IPC layout, §1.3)::
+
+      毛利 = 收入 − 可变成本
+      净利润 = 毛利 − 经营费用 − 分期还款(经营)
+      月可支配资金 = 净利润 + 家庭其他收入 − 家庭开支 − 分期付款(私人)
+
+  On the cash basis (收付实现制) revenue is what was collected, cost is what was paid to suppliers, and
+  depreciation is left out, so  ``cash profit = accrual profit + depreciation − ΔWC`` with
+  ``ΔWC = Δ应收 + Δ存货 + Δ预付 − Δ应付 − Δ预收`` (§1.4).
+
+* **Cash flow** (cash basis): opening cash + inflows − outflows = closing cash, month by month.
+
+* **Balance sheet** at any month end: working-capital balances from the records, cash from the cash flow,
+  loans and fixed assets rolled forward. Equity = assets − liabilities.
+
+* **Equity link** between two balance-sheet dates::
+
+      应有权益 = 期初权益 + Σ月可支配资金 + Σ偿还本金 + 注资 − 提款 + 升值
+
+  Principal repayments are deducted in the IPC profit line but do not reduce equity, hence the term.
+
+Examples
+--------
+>>> import microloan_sim as ml
+>>> case = ml.casebook.load_case("C01")
+>>> bs = balance_sheet(case)
+>>> abs(bs.total_assets - bs.total_liabilities - bs.equity) < 1e-6
+True
+>>> link = equity_link(case)
+>>> abs(link.difference) < 1e-6
+True
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Literal
+
+import pandas as pd
+
+from .casebook import BALANCE_COLUMNS, Case
+from .errors import InputError
+from .labels import BALANCE_SHEET, CASH_FLOW, EQUITY_LINK, INCOME_STATEMENT, label
+
+Basis = Literal["accrual", "cash"]
+_BASIS_ALIASES = {"accrual": "accrual", "权责发生制": "accrual", "cash": "cash", "收付实现制": "cash"}
+
+CURRENT_ASSETS = ("cash_and_deposits", "accounts_receivable", "prepayments", "inventory")
+NON_CURRENT_ASSETS = ("fixed_assets", "other_assets", "household_assets")
+CURRENT_LIABILITIES = ("accounts_payable", "advances_received", "short_term_loans", "informal_borrowing")
+NON_CURRENT_LIABILITIES = ("long_term_liabilities", "other_liabilities", "household_liabilities")
+
+
+def _basis(basis: str) -> Basis:
+    try:
+        return _BASIS_ALIASES[basis]  # type: ignore[return-value]
+    except KeyError:
+        raise InputError(f"应为“权责发生制”(accrual) 或“收付实现制”(cash)，收到“{basis}”", field="记账基础") from None
+
+
+# --------------------------------------------------------------------------- balance sheet
+
+@dataclass(frozen=True)
+class BalanceSheet:
+    """A balance sheet (§1.2). ``items`` maps identifiers to 元.
+
+    Examples
+    --------
+    The worked example of domain §1.2:
+
+    >>> bs = BalanceSheet("示例", {"cash_and_deposits": 30_000, "accounts_receivable": 20_000,
+    ...     "prepayments": 5_000, "inventory": 80_000, "fixed_assets": 60_000, "other_assets": 10_000,
+    ...     "accounts_payable": 15_000, "advances_received": 5_000, "short_term_loans": 40_000,
+    ...     "informal_borrowing": 10_000, "long_term_liabilities": 20_000})
+    >>> bs.current_assets, bs.total_assets, bs.current_liabilities, bs.total_liabilities, bs.equity
+    (135000.0, 205000.0, 70000.0, 90000.0, 115000.0)
+    >>> round(bs.debt_ratio, 4), round(bs.current_ratio, 4), round(bs.quick_ratio, 4)
+    (0.439, 1.9286, 0.7143)
+    """
+
+    date: str
+    items: dict[str, float]
+
+    def _sum(self, keys: tuple[str, ...]) -> float:
+        return float(sum(self.items.get(k, 0.0) for k in keys))
+
+    @property
+    def current_assets(self) -> float:
+        return self._sum(CURRENT_ASSETS)
+
+    @property
+    def total_assets(self) -> float:
+        return self.current_assets + self._sum(NON_CURRENT_ASSETS)
+
+    @property
+    def current_liabilities(self) -> float:
+        return self._sum(CURRENT_LIABILITIES)
+
+    @property
+    def total_liabilities(self) -> float:
+        return self.current_liabilities + self._sum(NON_CURRENT_LIABILITIES)
+
+    @property
+    def equity(self) -> float:
+        return self.total_assets - self.total_liabilities
+
+    @property
+    def debt_ratio(self) -> float:
+        """负债率 = 负债总计 / 资产总计."""
+        return self.total_liabilities / self.total_assets if self.total_assets else float("nan")
+
+    @property
+    def current_ratio(self) -> float:
+        """流动比率 = 流动资产 / 短期负债."""
+        return self.current_assets / self.current_liabilities if self.current_liabilities else float("nan")
+
+    @property
+    def quick_ratio(self) -> float:
+        """速动比率 (microloan form) = (现金及银行存款 + 应收账款) / 短期负债; excludes prepayments and inventory."""
+        quick = self.items.get("cash_and_deposits", 0.0) + self.items.get("accounts_receivable", 0.0)
+        return quick / self.current_liabilities if self.current_liabilities else float("nan")
+
+    def to_frame(self) -> pd.DataFrame:
+        """Side-by-side layout: 资产 | 金额 | 负债及权益 | 金额, with subtotals."""
+        assets = [(label(k), self.items.get(k, 0.0)) for k in CURRENT_ASSETS]
+        assets.append((label("current_assets"), self.current_assets))
+        assets += [(label(k), self.items.get(k, 0.0)) for k in NON_CURRENT_ASSETS]
+        assets.append((label("total_assets"), self.total_assets))
+        debts = [(label(k), self.items.get(k, 0.0)) for k in CURRENT_LIABILITIES]
+        debts.append((label("current_liabilities"), self.current_liabilities))
+        debts += [(label(k), self.items.get(k, 0.0)) for k in NON_CURRENT_LIABILITIES]
+        debts.append((label("total_liabilities"), self.total_liabilities))
+        debts.append((label("equity"), self.equity))
+        assets += [("", None)] * (len(debts) - len(assets))
+        return pd.DataFrame({
+            "资产": [a[0] for a in assets], "资产金额（元）": [a[1] for a in assets],
+            "负债及权益": [d[0] for d in debts], "负债及权益金额（元）": [d[1] for d in debts],
+        })
+
+
+@lru_cache(maxsize=128)
+def _ledger(case: Case) -> pd.DataFrame:
+    """Month-by-month derived figures (both bases, cash, balances). Cached per case object."""
+    r = case.records
+    o = case.opening
+    opening_balances = pd.Series({c: getattr(o, c) for c in BALANCE_COLUMNS})
+    previous = r[list(BALANCE_COLUMNS)].shift(1)
+    previous.iloc[0] = opening_balances
+    change = r[list(BALANCE_COLUMNS)] - previous
+
+    led = pd.DataFrame(index=r.index)
+    led["revenue"] = r["revenue"]
+    led["cost_of_goods_sold"] = r["cost_of_goods_sold"]
+    expenses = list(case.operating_expense_columns)
+    led["operating_expenses"] = r[expenses].sum(axis=1) if expenses else 0.0
+    led["depreciation"] = r["depreciation"]
+    led["business_loan_payments"] = r["business_loan_interest"] + r["business_loan_principal"]
+    led["private_loan_payments"] = r["private_loan_interest"] + r["private_loan_principal"]
+    led["working_capital_change"] = (change["accounts_receivable"] + change["inventory"] + change["prepayments"]
+                                     - change["accounts_payable"] - change["advances_received"])
+    led["collections"] = r["revenue"] - change["accounts_receivable"] + change["advances_received"]
+    led["supplier_payments"] = (r["cost_of_goods_sold"] + change["inventory"] + change["prepayments"]
+                                - change["accounts_payable"])
+    led["operating_expenses_paid"] = led["operating_expenses"] - r["depreciation"]
+    inflow = led["collections"] + r["other_income"] + r["loan_drawdown"] + r["injections"]
+    outflow = (led["supplier_payments"] + led["operating_expenses_paid"] + led["business_loan_payments"]
+               + r["loan_repayment"] + r["household_expenses"] + led["private_loan_payments"] + r["capex"]
+               + r["withdrawals"])
+    led["net_cash_flow"] = inflow - outflow
+    led["closing_cash"] = o.cash_and_deposits + led["net_cash_flow"].cumsum()
+    led["opening_cash"] = led["closing_cash"] - led["net_cash_flow"]
+    led["short_term_loans"] = o.short_term_loans + (
+        r["loan_drawdown"] - r["loan_repayment"] - r["business_loan_principal"]).cumsum()
+    led["fixed_assets"] = o.fixed_assets + (r["capex"] - r["depreciation"]).cumsum()
+    led["household_liabilities"] = o.household_liabilities - r["private_loan_principal"].cumsum()
+    led["household_assets"] = o.household_assets + r["appreciation"].cumsum()
+    return led
+
+
+def balance_sheet(case: Case, at: str | int = "closing") -> BalanceSheet:
+    """Balance sheet at ``"closing"`` (last month end, default), ``"opening"``, or month index ``at`` (0-based).
+
+    Examples
+    --------
+    >>> import microloan_sim as ml
+    >>> case = ml.casebook.load_case("C01")
+    >>> balance_sheet(case, "opening").date
+    '2024-12-31'
+    """
+    o = case.opening
+    if at == "opening":
+        return BalanceSheet(o.date.isoformat(), {k: float(v) for k, v in o.model_dump().items() if k != "date"})
+    led = _ledger(case)
+    if at == "closing":
+        position = len(led) - 1
+    elif isinstance(at, int) and -len(led) <= at < len(led):
+        position = at % len(led)
+    else:
+        raise InputError(f"应为 opening、closing 或 0–{len(led) - 1} 的月份序号，收到“{at}”", field="资产负债表日期")
+    month = led.index[position]
+    row = led.iloc[position]
+    rec = case.records.iloc[position]
+    items = {
+        "cash_and_deposits": float(row["closing_cash"]),
+        "accounts_receivable": float(rec["accounts_receivable"]),
+        "prepayments": float(rec["prepayments"]),
+        "inventory": float(rec["inventory"]),
+        "fixed_assets": float(row["fixed_assets"]),
+        "other_assets": float(o.other_assets),
+        "household_assets": float(row["household_assets"]),
+        "accounts_payable": float(rec["accounts_payable"]),
+        "advances_received": float(rec["advances_received"]),
+        "short_term_loans": float(row["short_term_loans"]),
+        "informal_borrowing": float(o.informal_borrowing),
+        "long_term_liabilities": float(o.long_term_liabilities),
+        "other_liabilities": float(o.other_liabilities),
+        "household_liabilities": float(row["household_liabilities"]),
+    }
+    return BalanceSheet(month.end_time.date().isoformat(), items)
+
+
+# --------------------------------------------------------------------------- income statement
+
+@dataclass(frozen=True)
+class IncomeStatement:
+    """Monthly income statement. ``monthly`` has one row per month and identifier columns."""
+
+    basis: Basis
+    monthly: pd.DataFrame
+    expense_lines: tuple[str, ...]
+
+    @property
+    def net_profit(self) -> pd.Series:
+        return self.monthly["net_profit"]
+
+    @property
+    def disposable_income(self) -> pd.Series:
+        """月可支配资金, month by month."""
+        return self.monthly["disposable_income"]
+
+    @property
+    def average_disposable_income(self) -> float:
+        return float(self.monthly["disposable_income"].mean())
+
+    def to_frame(self) -> pd.DataFrame:
+        """IPC layout: Chinese line items as rows, months then 合计 and 月平均 as columns."""
+        order = ["revenue", "cost_of_goods_sold", "gross_profit", *self.expense_lines, "operating_expenses",
+                 "business_loan_payments", "net_profit", "other_income", "household_expenses",
+                 "private_loan_payments", "disposable_income"]
+        table = self.monthly[order].T
+        table.columns = [str(m) for m in self.monthly.index]
+        table["合计"] = table.sum(axis=1)
+        table["月平均"] = table.iloc[:, :-1].mean(axis=1)
+        table.index = [label(k) for k in order]
+        table.index.name = f"项目（{label(self.basis)}，元）"
+        return table
+
+
+def income_statement(case: Case, basis: str = "accrual") -> IncomeStatement:
+    """Monthly income statement on the accrual (权责发生制) or cash (收付实现制) basis.
+
+    Examples
+    --------
+    >>> import microloan_sim as ml
+    >>> case = ml.casebook.load_case("C01")
+    >>> accrual = income_statement(case, "accrual")
+    >>> cash = income_statement(case, "收付实现制")
+    >>> from microloan_sim.statements import _ledger
+    >>> led = _ledger(case)
+    >>> bool(((cash.net_profit - accrual.net_profit)
+    ...        - (led["depreciation"] - led["working_capital_change"])).abs().max() < 1e-6)
+    True
+    """
+    chosen = _basis(basis)
+    r = case.records
+    led = _ledger(case)
+    lines = list(case.operating_expense_columns)
+    m = pd.DataFrame(index=r.index)
+    if chosen == "accrual":
+        m["revenue"] = r["revenue"]
+        m["cost_of_goods_sold"] = r["cost_of_goods_sold"]
+        for column in lines:
+            m[column] = r[column]
+    else:
+        m["revenue"] = led["collections"]
+        m["cost_of_goods_sold"] = led["supplier_payments"]
+        lines = [c for c in lines if c != "depreciation"]
+        for column in lines:
+            m[column] = r[column]
+    m["gross_profit"] = m["revenue"] - m["cost_of_goods_sold"]
+    m["operating_expenses"] = m[lines].sum(axis=1) if lines else 0.0
+    m["business_loan_payments"] = led["business_loan_payments"]
+    m["net_profit"] = m["gross_profit"] - m["operating_expenses"] - m["business_loan_payments"]
+    m["other_income"] = r["other_income"]
+    m["household_expenses"] = r["household_expenses"]
+    m["private_loan_payments"] = led["private_loan_payments"]
+    m["disposable_income"] = (m["net_profit"] + m["other_income"] - m["household_expenses"]
+                              - m["private_loan_payments"])
+    return IncomeStatement(chosen, m, tuple(lines))
+
+
+def month_profit(revenue: float, variable_costs: float, operating_expenses: float, business_instalment: float,
+                 household_expenses: float = 0.0, private_instalment: float = 0.0,
+                 other_income: float = 0.0) -> dict[str, float]:
+    """One month of the IPC income statement from explicit numbers (§1.3).
+
+    Examples
+    --------
+    The worked example of domain §1.3:
+
+    >>> month_profit(100_000, 75_000, 9_000, 2_000, household_expenses=5_000, private_instalment=1_000)
+    {'gross_profit': 25000.0, 'gross_margin': 0.25, 'net_profit': 14000.0, 'disposable_income': 8000.0}
+    """
+    from .errors import require_number
+
+    revenue = require_number(revenue, label("revenue"), minimum=0)
+    variable_costs = require_number(variable_costs, label("cost_of_goods_sold"), minimum=0)
+    operating_expenses = require_number(operating_expenses, label("operating_expenses"), minimum=0)
+    business_instalment = require_number(business_instalment, label("business_loan_payments"), minimum=0)
+    household_expenses = require_number(household_expenses, label("household_expenses"), minimum=0)
+    private_instalment = require_number(private_instalment, label("private_loan_payments"), minimum=0)
+    other_income = require_number(other_income, label("other_income"), minimum=0)
+    gross = revenue - variable_costs
+    net = gross - operating_expenses - business_instalment
+    return {
+        "gross_profit": gross,
+        "gross_margin": gross / revenue if revenue else float("nan"),
+        "net_profit": net,
+        "disposable_income": net + other_income - household_expenses - private_instalment,
+    }
+
+
+# --------------------------------------------------------------------------- cash flow
+
+@dataclass(frozen=True)
+class CashFlow:
+    """Monthly cash-flow statement on the cash basis."""
+
+    monthly: pd.DataFrame
+
+    @property
+    def opening_cash(self) -> float:
+        return float(self.monthly["opening_cash"].iloc[0])
+
+    @property
+    def closing_cash(self) -> float:
+        return float(self.monthly["closing_cash"].iloc[-1])
+
+    @property
+    def lowest_cash(self) -> float:
+        return float(self.monthly["closing_cash"].min())
+
+    def to_frame(self) -> pd.DataFrame:
+        """Chinese line items as rows, months as columns."""
+        table = self.monthly.T
+        table.columns = [str(m) for m in self.monthly.index]
+        table.index = [label(k) for k in self.monthly.columns]
+        table.index.name = "项目（收付实现制，元）"
+        return table
+
+
+def cash_flow(case: Case) -> CashFlow:
+    """Monthly cash-flow statement: opening cash + inflows − outflows = closing cash (§1.4).
+
+    Examples
+    --------
+    >>> import microloan_sim as ml
+    >>> cf = cash_flow(ml.casebook.load_case("C01"))
+    >>> m = cf.monthly
+    >>> bool((m["opening_cash"].iloc[1:].to_numpy() == m["closing_cash"].iloc[:-1].to_numpy()).all())
+    True
+    """
+    r = case.records
+    led = _ledger(case)
+    m = pd.DataFrame(index=r.index)
+    m["opening_cash"] = led["opening_cash"]
+    m["collections"] = led["collections"]
+    m["other_income"] = r["other_income"]
+    m["loan_drawdown"] = r["loan_drawdown"]
+    m["injections"] = r["injections"]
+    m["supplier_payments"] = -led["supplier_payments"]
+    m["operating_expenses_paid"] = -led["operating_expenses_paid"]
+    m["business_loan_payments"] = -led["business_loan_payments"]
+    m["loan_repayment"] = -r["loan_repayment"]
+    m["household_expenses"] = -r["household_expenses"]
+    m["private_loan_payments"] = -led["private_loan_payments"]
+    m["capex"] = -r["capex"]
+    m["withdrawals"] = -r["withdrawals"]
+    m["net_cash_flow"] = led["net_cash_flow"]
+    m["closing_cash"] = led["closing_cash"]
+    return CashFlow(m)
+
+
+# --------------------------------------------------------------------------- ratios and equity link
+
+def ratios(case: Case) -> pd.Series:
+    """Key ratios (§1.2 plus margins and turnover days), as fractions or days, indexed by identifier.
+
+    Turnover days use the closing balances against average monthly revenue or cost of goods (×30).
+    """
+    bs = balance_sheet(case)
+    pnl = income_statement(case, "accrual").monthly
+    revenue = float(pnl["revenue"].mean())
+    cogs = float(pnl["cost_of_goods_sold"].mean())
+
+    def per(numerator: float, denominator: float) -> float:
+        return numerator / denominator if denominator else float("nan")
+
+    return pd.Series({
+        "debt_ratio": bs.debt_ratio,
+        "current_ratio": bs.current_ratio,
+        "quick_ratio": bs.quick_ratio,
+        "gross_margin": per(revenue - cogs, revenue),
+        "net_margin": per(float(pnl["net_profit"].mean()), revenue),
+        "expense_ratio": per(float(pnl["operating_expenses"].mean()), revenue),
+        "inventory_days": per(bs.items["inventory"], cogs) * 30,
+        "receivable_days": per(bs.items["accounts_receivable"], revenue) * 30,
+        "payable_days": per(bs.items["accounts_payable"], cogs) * 30,
+        "disposable_margin": per(float(pnl["disposable_income"].mean()), revenue),
+    }, name="ratio")
+
+
+@dataclass(frozen=True)
+class EquityLink:
+    """How equity moved between the opening and closing balance sheets (应有权益 vs 实际权益)."""
+
+    opening_equity: float
+    cumulative_disposable: float
+    principal_repaid: float
+    injections: float
+    withdrawals: float
+    appreciation: float
+    actual_equity: float
+
+    @property
+    def expected_equity(self) -> float:
+        return (self.opening_equity + self.cumulative_disposable + self.principal_repaid + self.injections
+                - self.withdrawals + self.appreciation)
+
+    @property
+    def difference(self) -> float:
+        return self.expected_equity - self.actual_equity
+
+    def to_frame(self) -> pd.DataFrame:
+        keys = ["opening_equity", "cumulative_disposable", "principal_repaid", "injections", "withdrawals",
+                "appreciation", "expected_equity", "actual_equity", "difference"]
+        values = [getattr(self, k) for k in keys]
+        values[keys.index("withdrawals")] = -self.withdrawals
+        return pd.DataFrame({"金额（元）": values}, index=[EQUITY_LINK[k] for k in keys])
+
+
+def equity_link(case: Case) -> EquityLink:
+    """Equity roll-forward from the opening to the closing balance sheet (see module docstring)."""
+    r = case.records
+    pnl = income_statement(case, "accrual")
+    return EquityLink(
+        opening_equity=balance_sheet(case, "opening").equity,
+        cumulative_disposable=float(pnl.disposable_income.sum()),
+        principal_repaid=float((r["business_loan_principal"] + r["private_loan_principal"]).sum()),
+        injections=float(r["injections"].sum()),
+        withdrawals=float(r["withdrawals"].sum()),
+        appreciation=float(r["appreciation"].sum()),
+        actual_equity=balance_sheet(case).equity,
+    )
+
+
+# --------------------------------------------------------------------------- household / farmer view (§1.5)
+
+def household_summary(case: Case) -> pd.DataFrame:
+    """Annual income by source (§1.5): 年收入 / 年支出 / 净收入 for the main business and the side income.
+
+    The last twelve months are used. The main business is reported under the case's ``income_source``
+    (e.g. 养殖项目 for a hog farm); household side income under ``household.other_income_source``.
+    """
+    last = case.records.iloc[-12:]
+    led = _ledger(case).iloc[-12:]
+    business_cost = float(last["cost_of_goods_sold"].sum() + led["operating_expenses"].sum()
+                          + last["business_loan_interest"].sum())
+    rows = {case.income_source: (float(last["revenue"].sum()), business_cost)}
+    side = case.household.other_income_source
+    income, cost = rows.get(side, (0.0, 0.0))
+    rows[side] = (income + float(last["other_income"].sum()), cost)
+    table = pd.DataFrame([(src, inc, cost, inc - cost) for src, (inc, cost) in rows.items()],
+                         columns=["收入来源", "年收入（元）", "年支出（元）", "净收入（元）"]).set_index("收入来源")
+    table.loc["所有经营情况合计"] = table.sum()
+    return table
+
+
+def household_balance(case: Case) -> pd.DataFrame:
+    """Household assets and debts by category (§1.5) with 净资产 and 资产负债率, at the opening date."""
+    assets = pd.Series({i.category: 0.0 for i in case.household.assets}, dtype=float)
+    for item in case.household.assets:
+        assets[item.category] += item.value
+    debts = pd.Series({i.category: 0.0 for i in case.household.liabilities}, dtype=float)
+    for item in case.household.liabilities:
+        debts[item.category] += item.value
+    total_assets, total_debts = float(assets.sum()), float(debts.sum())
+    rows = [("资产", k, v) for k, v in assets.items()] + [("资产", "所有资产合计", total_assets)]
+    rows += [("负债", k, v) for k, v in debts.items()] + [("负债", "负债合计", total_debts)]
+    rows += [("", "净资产", total_assets - total_debts)]
+    return pd.DataFrame(rows, columns=["类别", "项目", "金额（元）"])
+
+
+__all__ = [
+    "BalanceSheet", "CashFlow", "EquityLink", "IncomeStatement", "balance_sheet", "cash_flow", "equity_link",
+    "household_balance", "household_summary", "income_statement", "month_profit", "ratios",
+    "BALANCE_SHEET", "CASH_FLOW", "INCOME_STATEMENT",
+]
