@@ -116,6 +116,34 @@ class LoanRequest(_Strict):
     purpose: str
 
 
+class CreditRecord(_Strict):
+    """征信 and banking relationship, as read from the PBoC credit report and the bank's own records."""
+
+    overdue_times_24m: int = Field(0, ge=0, description="近 24 个月逾期次数")
+    max_overdue_days: int = Field(0, ge=0, description="最长逾期天数")
+    current_overdue: bool = False
+    years_with_bank: float = Field(0, ge=0, description="与本行信贷往来年限")
+    inquiries_6m: int = Field(0, ge=0, description="近 6 个月贷款审批查询次数")
+    credit_card_utilisation: float = Field(0, ge=0, le=2, description="信用卡额度使用率")
+
+
+class SoftInformation(_Strict):
+    """软信息 from neighbours, village cadres, suppliers: each rated 好 / 一般 / 差."""
+
+    reputation: Literal["好", "一般", "差"] = "一般"
+    family_stability: Literal["好", "一般", "差"] = "一般"
+    local_residence_years: float = Field(0, ge=0)
+    industry_outlook: Literal["好", "一般", "差"] = "一般"
+
+
+class Collateral(_Strict):
+    """Collateral or guarantee offered: ``type`` is a key of the LTV table in the sizing parameters."""
+
+    type: str
+    description: str
+    value: float = Field(ge=0)
+
+
 class Documents(_Strict):
     monthly_records: str = "monthly_records.csv"
 
@@ -133,6 +161,9 @@ class CaseFile(_Strict):
     interview: str = Field(min_length=20)
     opening_balance_sheet: OpeningBalanceSheet
     household: Household
+    credit: CreditRecord = CreditRecord()
+    soft_information: SoftInformation = SoftInformation()
+    collateral: list[Collateral] = []
     documents: Documents = Documents()
 
     @field_validator("income_source", "household")
@@ -160,6 +191,9 @@ class Case:
     interview: str
     opening: OpeningBalanceSheet
     household: Household
+    credit: CreditRecord
+    soft_information: SoftInformation
+    collateral: tuple[Collateral, ...]
     records: pd.DataFrame
     folder: Path
     variant: int | None = None
@@ -253,6 +287,7 @@ def _load_canonical(folder: Path) -> Case:
         id=spec.id, title=spec.title, segment=spec.segment, industry=spec.industry,
         income_source=spec.income_source, borrower=spec.borrower, request=spec.request,
         interview=spec.interview.strip(), opening=spec.opening_balance_sheet, household=spec.household,
+        credit=spec.credit, soft_information=spec.soft_information, collateral=tuple(spec.collateral),
         records=records, folder=folder, operating_expense_columns=expense_columns,
     )
 

@@ -1,0 +1,95 @@
+"""Chart helpers. Chinese glyphs are set up here and nowhere else (architecture §5).
+
+:func:`use_chinese_font` registers the bundled Noto Sans SC subset (or a system CJK font when one exists)
+and puts it first in ``rcParams["font.family"]`` with DejaVu Sans as per-glyph fallback.
+
+Examples
+--------
+>>> name = use_chinese_font()
+>>> import matplotlib
+>>> matplotlib.rcParams["font.family"][0] == name
+True
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import matplotlib
+import matplotlib.pyplot as plt
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from ._data import data_path
+
+BUNDLED_FONT = data_path("fonts", "NotoSansSC-GB2312.otf")
+#: System CJK families preferred over the bundled subset when installed (full glyph coverage).
+SYSTEM_CJK_FAMILIES = ("Noto Sans CJK SC", "Source Han Sans SC", "WenQuanYi Micro Hei", "WenQuanYi Zen Hei")
+PALETTE = ("#1f6fb2", "#e07b39", "#3a9d5d", "#c8423b", "#7b5ea7", "#8c8c8c")
+
+
+@lru_cache(maxsize=2)
+def use_chinese_font(prefer_system: bool = True) -> str:
+    """Make matplotlib render Chinese; returns the family name in use.
+
+    With ``prefer_system=False`` the bundled subset is used even where a system CJK font exists (tests use
+    this to prove that a machine with no CJK font still renders Chinese).
+    """
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    name = next((family for family in SYSTEM_CJK_FAMILIES if family in installed), None) if prefer_system else None
+    if name is None:
+        font_manager.fontManager.addfont(str(BUNDLED_FONT))
+        name = font_manager.FontProperties(fname=str(BUNDLED_FONT)).get_name()
+    matplotlib.rcParams["font.family"] = [name, "DejaVu Sans"]
+    matplotlib.rcParams["axes.unicode_minus"] = False
+    matplotlib.rcParams["figure.dpi"] = 96
+    return name
+
+
+def yuan_formatter(unit: str = "元") -> FuncFormatter:
+    """Axis tick formatter: thousands separators in 元, or one decimal in 万元.
+
+    Examples
+    --------
+    >>> yuan_formatter()(1234567, 0)
+    '1,234,567'
+    >>> yuan_formatter("万元")(1234567, 0)
+    '123.5'
+    """
+    if unit == "万元":
+        return FuncFormatter(lambda value, _pos: f"{value / 10_000:,.1f}")
+    return FuncFormatter(lambda value, _pos: f"{value:,.0f}")
+
+
+def new_figure(title: str, ylabel: str, xlabel: str = "", size: tuple[float, float] = (8.0, 3.6)) -> tuple[Figure, Axes]:
+    """A figure with a Chinese title and axis labels, money ticks with separators."""
+    use_chinese_font()
+    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    ax.set_title(title)
+    ax.set_ylabel(ylabel)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    ax.grid(axis="y", alpha=0.3)
+    ax.spines[["top", "right"]].set_visible(False)
+    return fig, ax
+
+
+def bar_line_chart(months: Sequence[str], bars: dict[str, Sequence[float]], line: tuple[str, Sequence[float]] | None,
+                   title: str, unit: str = "元") -> Figure:
+    """Grouped monthly bars with an optional line on the same axis (e.g. inflow/outflow and closing cash)."""
+    fig, ax = new_figure(title, f"金额（{unit}）", "月份")
+    count = max(len(bars), 1)
+    width = 0.8 / count
+    positions = range(len(months))
+    for i, (name, values) in enumerate(bars.items()):
+        ax.bar([p + (i - (count - 1) / 2) * width for p in positions], list(values), width=width, label=name,
+               color=PALETTE[i % len(PALETTE)])
+    if line is not None:
+        ax.plot(list(positions), list(line[1]), color="#222222", marker="o", linewidth=1.5, label=line[0])
+    ax.set_xticks(list(positions), [m[-5:] for m in months], rotation=0, fontsize=8)
+    ax.yaxis.set_major_formatter(yuan_formatter(unit))
+    ax.axhline(0, color="#444444", linewidth=0.8)
+    ax.legend(fontsize=8, ncols=min(count + 1, 4), loc="upper left", frameon=False)
+    return fig

@@ -1,0 +1,25 @@
+"""Widget dashboards (ipywidgets), one module per activity. No domain math lives here.
+
+Each public function builds and returns a widget; the notebooks call them in one line, e.g.
+``ml.ui.statement_explorer()``. Imports are lazy so that ``import microloan_sim`` needs no ipywidgets.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+#: public dashboard name -> module that defines it
+DASHBOARDS = {
+    "statement_explorer": "statements",
+    "course_gallery": "gallery",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in DASHBOARDS:
+        module = importlib.import_module(f".{DASHBOARDS[name]}", __name__)
+        return getattr(module, name)
+    raise AttributeError(f"module 'microloan_sim.ui' has no attribute {name!r}")
+
+
+__all__ = sorted(DASHBOARDS)

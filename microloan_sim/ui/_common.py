@@ -1,0 +1,158 @@
+"""Shared dashboard plumbing: safe callbacks, Chinese error display, number formatting, tables, charts.
+
+Every dashboard callback is wrapped with :func:`safe`, so an :class:`~microloan_sim.InputError` shows its
+Chinese message in place and any other exception shows a short apology. No traceback reaches a learner;
+the full traceback goes to the server log (``logging``) for the instructor.
+"""
+from __future__ import annotations
+
+import functools
+import html
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+import ipywidgets as widgets
+import matplotlib.pyplot as plt
+import pandas as pd
+from IPython.display import HTML, display
+from matplotlib.figure import Figure
+
+from ..errors import InputError
+from ..labels import ILLUSTRATIVE
+
+log = logging.getLogger("microloan_sim.ui")
+F = TypeVar("F", bound=Callable[..., Any])
+
+TABLE_CSS = """
+<style>
+.ml-table {border-collapse: collapse; font-size: 13px; margin: 4px 0 10px 0;}
+.ml-table th, .ml-table td {border: 1px solid #d0d7de; padding: 3px 8px;}
+.ml-table th {background: #f3f6f9; font-weight: 600;}
+.ml-table td.num {text-align: right; font-variant-numeric: tabular-nums;}
+.ml-table tr.subtotal td {font-weight: 600; background: #fafbfc;}
+.ml-error {color: #b42318; background: #fef3f2; border: 1px solid #fecdca; padding: 6px 10px; border-radius: 4px;}
+.ml-tag {display: inline-block; font-size: 11px; color: #7a4d00; background: #fff4d6; border: 1px solid #f5d48a;
+         border-radius: 3px; padding: 0 4px; margin-left: 4px;}
+.ml-verdict-ok {color: #1a7f37; font-weight: 600;} .ml-verdict-warn {color: #9a6700; font-weight: 600;}
+.ml-verdict-bad {color: #b42318; font-weight: 600;}
+</style>
+"""
+
+
+def error_html(message: str) -> str:
+    """HTML block for a Chinese error message (escaped)."""
+    return f'<div class="ml-error">⚠ {html.escape(message)}</div>'
+
+
+def illustrative_tag() -> str:
+    """The 示例参数 badge shown beside illustrative parameters."""
+    return f'<span class="ml-tag" title="示例参数：非监管规定，可由讲师在数据文件中修改">{ILLUSTRATIVE}</span>'
+
+
+def safe(output: widgets.Output) -> Callable[[F], F]:
+    """Decorator for widget callbacks: errors are shown in ``output`` as Chinese text, never as a traceback."""
+
+    def wrap(fn: F) -> F:
+        @functools.wraps(fn)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except InputError as exc:
+                _show_error(output, str(exc))
+            except Exception:  # noqa: BLE001 - last line of defence for learners' screens
+                log.exception("dashboard callback failed")
+                _show_error(output, "计算出错了。请检查输入，或请讲师查看服务器日志。")
+            return None
+
+        return guarded  # type: ignore[return-value]
+
+    return wrap
+
+
+def _show_error(output: widgets.Output, message: str) -> None:
+    output.clear_output(wait=True)
+    with output:
+        display(HTML(TABLE_CSS + error_html(message)))
+
+
+def money(value: float | None, unit: str = "元", decimals: int = 0) -> str:
+    """Format money with thousands separators.
+
+    Examples
+    --------
+    >>> money(1234567.8)
+    '1,234,568'
+    >>> money(1234567.8, "万元")
+    '123.46'
+    >>> money(None)
+    ''
+    """
+    if value is None or pd.isna(value):
+        return ""
+    if unit == "万元":
+        return f"{value / 10_000:,.2f}"
+    return f"{value:,.{decimals}f}"
+
+
+def percent(value: float, decimals: int = 1) -> str:
+    """Format a fraction as a percentage.
+
+    Examples
+    --------
+    >>> percent(0.43902)
+    '43.9%'
+    """
+    return "" if pd.isna(value) else f"{value * 100:.{decimals}f}%"
+
+
+def table_html(frame: pd.DataFrame, *, index: bool = True, subtotals: Iterable[str] = (),
+               formatters: dict[str, Callable[[Any], str]] | None = None, caption: str = "") -> str:
+    """Render a DataFrame as a compact HTML table; numbers right-aligned with thousands separators.
+
+    Rows whose index label (or first cell) is in ``subtotals`` are set in bold.
+    """
+    formatters = formatters or {}
+    marks = set(subtotals)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in ([frame.index.name or ""] if index else []) + list(frame.columns))
+    rows = []
+    for key, row in frame.iterrows():
+        cells = [f"<th>{html.escape(str(key))}</th>"] if index else []
+        for column, value in row.items():
+            if column in formatters:
+                text, numeric = formatters[str(column)](value), True
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                text, numeric = money(value), True
+            else:
+                text, numeric = ("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)), False
+            cells.append(f'<td class="num">{html.escape(text)}</td>' if numeric else f"<td>{html.escape(text)}</td>")
+        first = str(key) if index else str(row.iloc[0])
+        css = ' class="subtotal"' if first in marks or any(str(v) in marks for v in row.to_numpy()) else ""
+        rows.append(f"<tr{css}>{''.join(cells)}</tr>")
+    cap = f"<caption style='caption-side:top;text-align:left;font-weight:600'>{html.escape(caption)}</caption>" if caption else ""
+    return f'<table class="ml-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def show_figure(output: widgets.Output, figure: Figure) -> None:
+    """Draw a matplotlib figure into an Output widget and free it."""
+    with output:
+        display(figure)
+    plt.close(figure)
+
+
+def replace_output(output: widgets.Output, *items: Any) -> None:
+    """Clear ``output`` (without flicker) and display ``items``: HTML strings or matplotlib figures."""
+    output.clear_output(wait=True)
+    with output:
+        for item in items:
+            if isinstance(item, Figure):
+                display(item)
+                plt.close(item)
+            elif isinstance(item, str):
+                display(HTML(item))
+            else:
+                display(item)
+
+
+def heading(text: str, level: int = 4) -> widgets.HTML:
+    return widgets.HTML(f"<h{level} style='margin:6px 0'>{html.escape(text)}</h{level}>")
