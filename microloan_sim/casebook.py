@@ -326,10 +326,13 @@ def read_monthly_records(path: Path, display_name: str | None = None) -> tuple[p
         raise InputError("未知的列：" + "、".join(unknown), file=name)
     if len(frame) < MIN_MONTHS:
         raise InputError(f"至少需要 {MIN_MONTHS} 个月的记录，现有 {len(frame)} 个月", file=name)
-    try:
-        months = pd.PeriodIndex(frame["month"].str.strip(), freq="M")
-    except (ValueError, TypeError, AttributeError):
-        raise InputError("月份格式应为 YYYY-MM", field="month（月份）", file=name) from None
+    month_text = frame["month"].fillna("").str.strip()
+    malformed = ~month_text.str.fullmatch(r"\d{4}-(0[1-9]|1[0-2])")
+    if malformed.any():
+        row = int(malformed.to_numpy().argmax())
+        raise InputError(f"第 {row + 2} 行月份格式应为 YYYY-MM，收到“{month_text.iloc[row]}”",
+                         field="month（月份）", file=name)
+    months = pd.PeriodIndex(month_text, freq="M")
     expected = pd.period_range(months[0], periods=len(months), freq="M")
     if not months.equals(expected):
         bad = next(i for i, (a, b) in enumerate(zip(months, expected)) if a != b)

@@ -16,9 +16,9 @@ from pathlib import Path
 from ._data import PACKAGE_DIR, data_path
 
 #: Voila's frontend breaks with this JupyterLab extension loaded (architecture §5).
-EXTENSION_DENYLIST = '["@jupyter-notebook/lab-extension"]'
+EXTENSION_DENYLIST = ("@jupyter-notebook/lab-extension",)
 #: Only images are served as static files; case files, answer keys and databases never are.
-FILE_ALLOWLIST = r"['.*\.(png|jpg|gif|svg)']"
+FILE_ALLOWLIST = (r".*\.(png|jpg|gif|svg)",)
 TEMPLATE = "microloan"
 
 
@@ -44,8 +44,8 @@ def voila_command(root: Path, port: int, *, preheat: bool = False) -> list[str]:
     command = [
         sys.executable, "-m", "voila", str(root), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
         f"--template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
-        f"--VoilaConfiguration.extension_denylist={EXTENSION_DENYLIST}",
-        f"--VoilaConfiguration.file_allowlist={FILE_ALLOWLIST}",
+        *(f"--VoilaConfiguration.extension_denylist={item}" for item in EXTENSION_DENYLIST),
+        *(f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST),
     ]
     if preheat:
         command.append("--preheat_kernel=True")

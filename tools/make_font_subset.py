@@ -31,7 +31,7 @@ def gb2312_characters() -> str:
                 chars.add(bytes([high, low]).decode("gb2312"))
             except UnicodeDecodeError:
                 continue
-    chars.update("，。、；：？！“”‘’（）《》【】—…·￥％０１２３４５６７８９")
+    chars.update("，。、；：？！“”‘’（）《》【】—…·￥％０１２３４５６７８９−≈≤≥×÷Δ±⚠✓✗")
     return "".join(sorted(chars))
 
 

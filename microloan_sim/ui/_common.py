@@ -27,9 +27,9 @@ F = TypeVar("F", bound=Callable[..., Any])
 TABLE_CSS = """
 <style>
 .ml-table {border-collapse: collapse; font-size: 13px; margin: 4px 0 10px 0;}
-.ml-table th, .ml-table td {border: 1px solid #d0d7de; padding: 3px 8px;}
+.ml-table th, .ml-table td {border: 1px solid #d0d7de; padding: 3px 8px; text-align: left;}
 .ml-table th {background: #f3f6f9; font-weight: 600;}
-.ml-table td.num {text-align: right; font-variant-numeric: tabular-nums;}
+.ml-table td.num {text-align: right !important; font-variant-numeric: tabular-nums;}
 .ml-table tr.subtotal td {font-weight: 600; background: #fafbfc;}
 .ml-error {color: #b42318; background: #fef3f2; border: 1px solid #fecdca; padding: 6px 10px; border-radius: 4px;}
 .ml-tag {display: inline-block; font-size: 11px; color: #7a4d00; background: #fff4d6; border: 1px solid #f5d48a;

@@ -1,0 +1,87 @@
+"""Start Voila on a free loopback port and drive Debian's Chromium with Playwright (no browser download).
+
+Used by the browser tests and by bench/bench_dashboards.py.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+from microloan_sim.cli import jupyter_environment, voila_command
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def voila_server(root: Path = REPO, *, preheat: bool = False, log: Path | None = None) -> Iterator[str]:
+    """Serve ``root`` with the same command line as ``microloan serve``; yields the base URL; stops by pid."""
+    port = free_port()
+    sink = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    process = subprocess.Popen(voila_command(root, port, preheat=preheat), env=jupyter_environment(), cwd=root,
+                               stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"Voila exited early with code {process.returncode}")
+            try:
+                with urllib.request.urlopen(base, timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                if time.monotonic() > deadline:
+                    raise RuntimeError("Voila did not start within 90 s") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=5)
+        if log:
+            sink.close()  # type: ignore[union-attr]
+
+
+def render_url(base: str, notebook: str) -> str:
+    """URL of a notebook (path relative to the served root) under Voila's renderer."""
+    return f"{base}voila/render/{quote(notebook)}"
+
+
+def launch_browser(playwright):  # type: ignore[no-untyped-def]
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def loopback_only(page) -> list[str]:  # type: ignore[no-untyped-def]
+    """Abort every request that leaves the loopback range; returns the list of blocked URLs."""
+    blocked: list[str] = []
+
+    def route(request_route):  # type: ignore[no-untyped-def]
+        url = request_route.request.url
+        if url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:")):
+            request_route.continue_()
+        else:
+            blocked.append(url)
+            request_route.abort()
+
+    page.route("**/*", route)
+    return blocked

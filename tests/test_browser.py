@@ -1,0 +1,119 @@
+"""Real Chromium against a real Voila server: dashboards load, react to widgets, and keep secrets private."""
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+from .browser_support import CHROMIUM, launch_browser, loopback_only, render_url, voila_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
+                                                      reason="Debian chromium missing: run `make test`")]
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    with voila_server(log=log) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 1600}, locale="zh-CN")
+    page = context.new_page()
+    loopback_only(page)
+    yield page
+    context.close()
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def test_statement_explorer_reacts_to_the_case_selector(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(render_url(voila, "course/04c_报表编制.ipynb"))
+    summary = page.locator(".ml-summary").first
+    summary.wait_for(timeout=90_000)
+    table = page.locator(".widget-tab .widget-output table").first
+    table.wait_for()
+    before_summary, before_table = summary.inner_text(), table.inner_text()
+    assert "城郊便利店" in before_summary and "所有者权益" in before_table
+
+    page.locator(".ml-case select").first.select_option(label="C02 纸箱包装加工厂（小微企业）")
+    page.wait_for_function("document.querySelector('.ml-summary').innerText.includes('纸箱')")
+    page.wait_for_function("t => document.querySelector('.widget-tab .widget-output table').innerText !== t",
+                           arg=before_table)
+    after_table = table.inner_text()
+    assert after_table != before_table
+    assert "资产总计" in after_table and "现金及银行存款" in after_table
+    assert "Traceback" not in page.content()
+
+
+def test_basis_toggle_changes_the_income_statement(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(render_url(voila, "course/04c_报表编制.ipynb"))
+    page.locator(".ml-summary").first.wait_for(timeout=90_000)
+    page.locator(".widget-tab .p-TabBar-tab, .widget-tab .lm-TabBar-tab").nth(1).click()
+    income = page.locator(".widget-tab .widget-output").nth(1)
+    income.locator("table").wait_for()
+    assert "权责发生制" in income.inner_text()
+    assert income.locator("img").count() >= 1  # the monthly chart
+    page.locator(".ml-basis button", has_text="收付实现制").first.click()
+    page.wait_for_function(
+        "() => document.querySelectorAll('.widget-tab .widget-output')[1].innerText.includes('收付实现制')")
+    assert "收付实现制" in income.inner_text()
+
+
+def test_variant_box_gives_the_learner_their_own_numbers(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(render_url(voila, "course/04c_报表编制.ipynb"))
+    summary = page.locator(".ml-summary").first
+    summary.wait_for(timeout=90_000)
+    before = summary.inner_text()
+    box = page.locator(".ml-variant input").first
+    box.fill("学员-07")
+    box.press("Enter")
+    page.wait_for_function("t => document.querySelector('.ml-summary').innerText !== t", arg=before)
+    assert "变体" in summary.inner_text()
+
+
+def test_guide_loads_with_chinese_text(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(render_url(voila, "course/00_导学.ipynb"))
+    page.get_by_text("课程地图").first.wait_for(timeout=90_000)
+    assert page.locator("table").count() >= 1  # the casebook table
+    assert "Traceback" not in page.content()
+
+
+@pytest.mark.parametrize("path", [
+    "casebook/C01_便利店/case.yaml",
+    "casebook/C01_便利店/monthly_records.csv",
+    "microloan_sim/data/crosscheck.yaml",
+    "pyproject.toml",
+])
+def test_data_files_are_not_served(voila: str, path: str) -> None:
+    for prefix in ("voila/files/", "voila/static/", "files/"):
+        assert _status(f"{voila}{prefix}{quote(path)}") in (403, 404)
+
+
+def test_loading_text_is_chinese(voila: str) -> None:
+    with urllib.request.urlopen(render_url(voila, "course/00_导学.ipynb"), timeout=120) as response:
+        html = response.read().decode("utf-8")
+    assert "正在加载" in html
+    assert "Running " not in html
