@@ -69,19 +69,19 @@ class OpeningBalanceSheet(_Strict):
 
     date: date
     cash_and_deposits: float = Field(ge=0)
-    accounts_receivable: float = Field(0, ge=0)
-    prepayments: float = Field(0, ge=0)
-    inventory: float = Field(0, ge=0)
-    fixed_assets: float = Field(0, ge=0)
-    other_assets: float = Field(0, ge=0)
-    household_assets: float = Field(0, ge=0)
-    accounts_payable: float = Field(0, ge=0)
-    advances_received: float = Field(0, ge=0)
-    short_term_loans: float = Field(0, ge=0)
-    informal_borrowing: float = Field(0, ge=0)
-    long_term_liabilities: float = Field(0, ge=0)
-    other_liabilities: float = Field(0, ge=0)
-    household_liabilities: float = Field(0, ge=0)
+    accounts_receivable: float = Field(default=0, ge=0)
+    prepayments: float = Field(default=0, ge=0)
+    inventory: float = Field(default=0, ge=0)
+    fixed_assets: float = Field(default=0, ge=0)
+    other_assets: float = Field(default=0, ge=0)
+    household_assets: float = Field(default=0, ge=0)
+    accounts_payable: float = Field(default=0, ge=0)
+    advances_received: float = Field(default=0, ge=0)
+    short_term_loans: float = Field(default=0, ge=0)
+    informal_borrowing: float = Field(default=0, ge=0)
+    long_term_liabilities: float = Field(default=0, ge=0)
+    other_liabilities: float = Field(default=0, ge=0)
+    household_liabilities: float = Field(default=0, ge=0)
 
 
 class HouseholdItem(_Strict):
@@ -119,12 +119,12 @@ class LoanRequest(_Strict):
 class CreditRecord(_Strict):
     """征信 and banking relationship, as read from the PBoC credit report and the bank's own records."""
 
-    overdue_times_24m: int = Field(0, ge=0, description="近 24 个月逾期次数")
-    max_overdue_days: int = Field(0, ge=0, description="最长逾期天数")
+    overdue_times_24m: int = Field(default=0, ge=0, description="近 24 个月逾期次数")
+    max_overdue_days: int = Field(default=0, ge=0, description="最长逾期天数")
     current_overdue: bool = False
-    years_with_bank: float = Field(0, ge=0, description="与本行信贷往来年限")
-    inquiries_6m: int = Field(0, ge=0, description="近 6 个月贷款审批查询次数")
-    credit_card_utilisation: float = Field(0, ge=0, le=2, description="信用卡额度使用率")
+    years_with_bank: float = Field(default=0, ge=0, description="与本行信贷往来年限")
+    inquiries_6m: int = Field(default=0, ge=0, description="近 6 个月贷款审批查询次数")
+    credit_card_utilisation: float = Field(default=0, ge=0, le=2, description="信用卡额度使用率")
 
 
 class SoftInformation(_Strict):
@@ -132,7 +132,7 @@ class SoftInformation(_Strict):
 
     reputation: Literal["好", "一般", "差"] = "一般"
     family_stability: Literal["好", "一般", "差"] = "一般"
-    local_residence_years: float = Field(0, ge=0)
+    local_residence_years: float = Field(default=0, ge=0)
     industry_outlook: Literal["好", "一般", "差"] = "一般"
 
 

@@ -83,7 +83,8 @@ def _cases(_args: argparse.Namespace) -> int:
 
     table = list_cases()
     for row in table.itertuples():
-        print(f"{row.id}\t{row.title}\t{SEGMENTS.get(row.segment, row.segment)}\t{row.industry}")
+        segment = str(row.segment)
+        print(f"{row.id}\t{row.title}\t{SEGMENTS.get(segment, segment)}\t{row.industry}")
     return 0
 
 

@@ -12,7 +12,7 @@ True
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import matplotlib
@@ -76,7 +76,7 @@ def new_figure(title: str, ylabel: str, xlabel: str = "", size: tuple[float, flo
     return fig, ax
 
 
-def bar_line_chart(months: Sequence[str], bars: dict[str, Sequence[float]], line: tuple[str, Sequence[float]] | None,
+def bar_line_chart(months: Sequence[str], bars: dict[str, Iterable[float]], line: tuple[str, Iterable[float]] | None,
                    title: str, unit: str = "元") -> Figure:
     """Grouped monthly bars with an optional line on the same axis (e.g. inflow/outflow and closing cash)."""
     fig, ax = new_figure(title, f"金额（{unit}）", "月份")

@@ -126,11 +126,11 @@ class BalanceSheet:
 
     def to_frame(self) -> pd.DataFrame:
         """Side-by-side layout: 资产 | 金额 | 负债及权益 | 金额, with subtotals."""
-        assets = [(label(k), self.items.get(k, 0.0)) for k in CURRENT_ASSETS]
+        assets: list[tuple[str, float | None]] = [(label(k), self.items.get(k, 0.0)) for k in CURRENT_ASSETS]
         assets.append((label("current_assets"), self.current_assets))
         assets += [(label(k), self.items.get(k, 0.0)) for k in NON_CURRENT_ASSETS]
         assets.append((label("total_assets"), self.total_assets))
-        debts = [(label(k), self.items.get(k, 0.0)) for k in CURRENT_LIABILITIES]
+        debts: list[tuple[str, float | None]] = [(label(k), self.items.get(k, 0.0)) for k in CURRENT_LIABILITIES]
         debts.append((label("current_liabilities"), self.current_liabilities))
         debts += [(label(k), self.items.get(k, 0.0)) for k in NON_CURRENT_LIABILITIES]
         debts.append((label("total_liabilities"), self.total_liabilities))

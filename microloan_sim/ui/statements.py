@@ -18,7 +18,7 @@ _RATIO_IS_DAYS = {"inventory_days", "receivable_days", "payable_days"}
 def case_options() -> list[tuple[str, str]]:
     """Dropdown options ``("C01 城郊便利店（个体工商户）", "C01")`` for every case in the casebook."""
     cases = casebook.list_cases()
-    return [(f"{row.id} {row.title}", row.id) for row in cases.itertuples()]
+    return [(f"{row.id} {row.title}", str(row.id)) for row in cases.itertuples()]
 
 
 def ratio_table(case: casebook.Case) -> pd.DataFrame:
