@@ -33,7 +33,11 @@ def statement_explorer(case_id: str = "C01") -> widgets.VBox:
 
     Examples
     --------
-    >>> box = statement_explorer()
+    Outside a kernel the output widgets print to stdout, so the example silences them:
+
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = statement_explorer()
     >>> box.children[0].children[0].value
     'C01'
     """
