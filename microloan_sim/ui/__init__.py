@@ -11,7 +11,7 @@ from typing import Any
 #: public dashboard name -> module that defines it
 DASHBOARDS = {
     "statement_explorer": "statements",
-    "course_gallery": "gallery",
+    "exercise_form": "exercises",
 }
 
 

@@ -1,0 +1,264 @@
+"""Exercises: definitions (YAML content + an expected-answer function), grading and per-item feedback.
+
+An exercise's content (items, points, tolerances, hints) lives in ``data/exercises/<id>.yaml``; the
+expected answers for a learner's variant come from a Python function registered with :func:`expected_answers`.
+Grading compares each answer with its expected value:
+
+* ``correct``: within the item's absolute tolerance (e.g. 1 元) → full points;
+* ``within_tolerance``: within its relative tolerance → ``partial_credit`` × points (示例参数);
+* ``wrong``: a Chinese hint that points at the concept, not at the answer;
+* ``missing``: left empty; ``manual``: free text scored by the instructor.
+
+Examples
+--------
+>>> import microloan_sim as ml
+>>> ex = ml.exercises.get("ex01")
+>>> key = ex.expected(variant="学员-01")
+>>> result = ex.grade(key, variant="学员-01")
+>>> result.score == result.max_score
+True
+>>> ex.grade({"debt_ratio": f"{key['debt_ratio']:.1%}"}, variant="学员-01").items[5].status
+'correct'
+>>> ex.grade({"equity": "一百万"}, variant="学员-01").items[4].status
+'wrong'
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from . import casebook, statements
+from ._data import data_path, load_yaml, validate_model
+from .errors import InputError
+
+ItemKind = Literal["money", "ratio", "choice", "text"]
+Status = Literal["correct", "within_tolerance", "wrong", "missing", "manual"]
+
+STATUS_LABELS: dict[str, str] = {
+    "correct": "正确", "within_tolerance": "在容差内", "wrong": "错误", "missing": "未作答", "manual": "待讲师评分",
+}
+
+
+class ItemSpec(BaseModel):
+    """One answer field of an exercise."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    id: str
+    label: str
+    kind: ItemKind
+    points: float = Field(gt=0)
+    abs_tolerance: float = Field(default=0, ge=0)
+    rel_tolerance: float = Field(default=0, ge=0, le=1)
+    hint: str = Field(min_length=4)
+    options: list[str] = []
+
+
+class ExerciseSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    id: str
+    title: str
+    case: str
+    description: str
+    partial_credit: float = Field(ge=0, le=1)
+    items: list[ItemSpec] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class ItemFeedback:
+    item_id: str
+    label: str
+    status: Status
+    points: float
+    max_points: float
+    hint: str
+    given: Any
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    exercise_id: str
+    variant: int | None
+    items: list[ItemFeedback] = field(default_factory=list)
+
+    @property
+    def score(self) -> float:
+        return round(sum(item.points for item in self.items), 2)
+
+    @property
+    def max_score(self) -> float:
+        return round(sum(item.max_points for item in self.items), 2)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-safe form (for receipts and the gradebook)."""
+        return {"exercise_id": self.exercise_id, "variant": self.variant, "score": self.score,
+                "max_score": self.max_score, "items": [asdict(item) for item in self.items]}
+
+
+ExpectedFunction = Callable[[casebook.Case], dict[str, Any]]
+_EXPECTED: dict[str, ExpectedFunction] = {}
+
+
+def expected_answers(exercise_id: str) -> Callable[[ExpectedFunction], ExpectedFunction]:
+    """Register the function that computes an exercise's expected answers for a case variant."""
+
+    def register(function: ExpectedFunction) -> ExpectedFunction:
+        _EXPECTED[exercise_id] = function
+        return function
+
+    return register
+
+
+def parse_answer(text: Any, kind: ItemKind, label: str) -> float | str | None:
+    """Read a learner's answer: ``"1,234 元"`` → 1234.0, ``"43.9%"`` → 0.439, ``""`` → None.
+
+    Examples
+    --------
+    >>> parse_answer("1,234.5 元", "money", "资产")
+    1234.5
+    >>> parse_answer("43.9%", "ratio", "负债率")
+    0.439
+    >>> parse_answer("0.439", "ratio", "负债率")
+    0.439
+    >>> parse_answer("很多", "money", "资产")
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 资产：应为数字，收到了文字“很多”
+    """
+    if text is None or (isinstance(text, float) and math.isnan(text)):
+        return None
+    if kind in ("choice", "text"):
+        value = str(text).strip()
+        return value or None
+    if isinstance(text, (int, float)) and not isinstance(text, bool):
+        number = float(text)
+        percent = False
+    else:
+        raw = str(text).strip().replace("，", ",").replace("％", "%")
+        if not raw:
+            return None
+        percent = raw.endswith("%")
+        cleaned = re.sub(r"[,\s元%]", "", raw)
+        try:
+            number = float(cleaned)
+        except ValueError:
+            raise InputError(f"应为数字，收到了文字“{text}”", field=label) from None
+    if not math.isfinite(number):
+        raise InputError("应为有限的数字", field=label)
+    if kind == "ratio" and (percent or abs(number) > 1.5):
+        number /= 100
+    return number
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """An exercise: its spec (from YAML) and its expected-answer function."""
+
+    spec: ExerciseSpec
+    compute: ExpectedFunction
+
+    @property
+    def id(self) -> str:
+        return self.spec.id
+
+    @property
+    def title(self) -> str:
+        return self.spec.title
+
+    @property
+    def items(self) -> list[ItemSpec]:
+        return self.spec.items
+
+    def case(self, variant: int | str | None) -> casebook.Case:
+        """The learner's case variant for this exercise."""
+        return casebook.load_case(self.spec.case, variant=variant)
+
+    def expected(self, variant: int | str | None) -> dict[str, Any]:
+        """Answer key for one variant (never shown to learners)."""
+        return self.compute(self.case(variant))
+
+    def grade(self, answers: dict[str, Any], variant: int | str | None) -> GradeResult:
+        """Grade raw answers for a variant. Unparseable text counts as wrong, with the reason in the hint."""
+        if not isinstance(answers, dict):
+            raise InputError("答案应为“题目编号 → 答案”的键值表", field="answers")
+        unknown = set(answers) - {item.id for item in self.items}
+        if unknown:
+            raise InputError(f"未知的题目编号：{'、'.join(sorted(unknown))}", field="answers")
+        case = self.case(variant)
+        key = self.compute(case)
+        feedback = [self._grade_item(item, answers.get(item.id), key.get(item.id)) for item in self.items]
+        return GradeResult(self.id, case.variant, feedback)
+
+    def _grade_item(self, item: ItemSpec, given: Any, expected: Any) -> ItemFeedback:
+        def result(status: Status, share: float, hint: str = "") -> ItemFeedback:
+            return ItemFeedback(item.id, item.label, status, round(item.points * share, 2), item.points, hint, given)
+
+        try:
+            value = parse_answer(given, item.kind, item.label)
+        except InputError as exc:
+            return result("wrong", 0.0, f"{exc}。{item.hint}")
+        if item.kind == "text":
+            return result("manual" if value else "missing", 0.0, "" if value else item.hint)
+        if value is None:
+            return result("missing", 0.0, item.hint)
+        if item.kind == "choice":
+            return result("correct", 1.0) if value == expected else result("wrong", 0.0, item.hint)
+        assert isinstance(value, float)
+        error = abs(value - float(expected))
+        if error <= item.abs_tolerance:
+            return result("correct", 1.0)
+        if error <= item.rel_tolerance * max(abs(float(expected)), 1e-9):
+            return result("within_tolerance", self.spec.partial_credit, "接近正确答案，请检查四舍五入或个别科目。")
+        return result("wrong", 0.0, item.hint)
+
+
+@lru_cache(maxsize=None)
+def _spec(exercise_id: str) -> ExerciseSpec:
+    path = data_path("exercises", f"{exercise_id}.yaml")
+    spec: ExerciseSpec = validate_model(ExerciseSpec, load_yaml(path), file=path.name)
+    ids = [item.id for item in spec.items]
+    if len(ids) != len(set(ids)):
+        raise InputError("题目编号重复", field="items", file=path.name)
+    return spec
+
+
+def get(exercise_id: str) -> Exercise:
+    """The exercise with this id (``ex01`` …)."""
+    exercise_id = str(exercise_id).strip()
+    if exercise_id not in _EXPECTED:
+        raise InputError(f"没有编号为“{exercise_id}”的练习（现有：{'、'.join(sorted(_EXPECTED))}）", field="练习编号")
+    return Exercise(_spec(exercise_id), _EXPECTED[exercise_id])
+
+
+def all_exercises() -> list[Exercise]:
+    """Every registered exercise, in id order."""
+    return [get(exercise_id) for exercise_id in sorted(_EXPECTED)]
+
+
+# --------------------------------------------------------------------------- answer keys
+
+@expected_answers("ex01")
+def _statements_key(case: casebook.Case) -> dict[str, Any]:
+    closing = statements.balance_sheet(case)
+    pnl = statements.income_statement(case, "accrual")
+    return {
+        "closing_cash": closing.items["cash_and_deposits"],
+        "current_assets": closing.current_assets,
+        "total_assets": closing.total_assets,
+        "total_liabilities": closing.total_liabilities,
+        "equity": closing.equity,
+        "debt_ratio": closing.debt_ratio,
+        "revenue_total": float(pnl.monthly["revenue"].sum()),
+        "gross_profit_total": float(pnl.monthly["gross_profit"].sum()),
+        "net_profit_total": float(pnl.net_profit.sum()),
+        "average_disposable": pnl.average_disposable_income,
+    }

@@ -1,0 +1,135 @@
+"""Exercise forms: learner id → own case variant → documents → answers → instant per-item feedback.
+
+Every attempt is handed to a *recorder* (the gradebook by default). The form only ever shows the current
+learner's own attempts.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from typing import Any
+
+import ipywidgets as widgets
+import pandas as pd
+
+from .. import casebook, exercises
+from ..errors import InputError
+from ..exercises import GradeResult
+from ..labels import label
+from ._common import TABLE_CSS, replace_output, safe, table_html
+
+#: recorder(learner_id, answers, result) -> short Chinese confirmation, e.g. "已记录（第 2 次提交）"
+Recorder = Callable[[str, dict[str, Any], GradeResult], str]
+_STATUS_CSS = {"correct": "ml-verdict-ok", "within_tolerance": "ml-verdict-warn", "wrong": "ml-verdict-bad",
+               "missing": "ml-verdict-bad", "manual": "ml-verdict-warn"}
+_STATUS_MARK = {"correct": "✓", "within_tolerance": "≈", "wrong": "✗", "missing": "✗", "manual": "…"}
+
+
+def default_recorder() -> Recorder | None:
+    """The gradebook's recorder when the gradebook module is available, else ``None``."""
+    try:
+        from .. import gradebook
+    except ImportError:
+        return None
+    recorder = getattr(gradebook, "record_attempt", None)
+    return recorder if callable(recorder) else None
+
+
+def documents_view(case: casebook.Case) -> str:
+    """HTML of the documents a learner works from: interview, opening balance sheet, monthly records."""
+    opening = case.opening.model_dump()
+    opening_date = opening.pop("date")
+    bs = pd.DataFrame({"金额（元）": list(opening.values())}, index=pd.Index([label(k) for k in opening], name="项目"))
+    records = case.records.loc[:, (case.records != 0).any()].copy()
+    records.index = [str(m) for m in records.index]
+    records.index.name = "月份"
+    records.columns = [label(c) for c in records.columns]
+    interview = html.escape(case.interview).replace("\n", "<br>")
+    return (TABLE_CSS + f"<p><b>{html.escape(case.title)}</b>（{html.escape(case.borrower.name)}）</p>"
+            f"<p style='max-width:900px'>{interview}</p>"
+            + table_html(bs, caption=f"期初资产负债表（{opening_date}）")
+            + table_html(records, caption="月度原始记录（元；余额类为月末数）"))
+
+
+def feedback_view(result: GradeResult) -> str:
+    """HTML table of per-item feedback with the total score."""
+    rows = []
+    for item in result.items:
+        css = _STATUS_CSS[item.status]
+        given = "" if item.given is None else html.escape(str(item.given))
+        rows.append(f"<tr><td>{html.escape(item.label)}</td><td class='num'>{given}</td>"
+                    f"<td class='{css}'>{_STATUS_MARK[item.status]} {item.status_label}</td>"
+                    f"<td class='num'>{item.points:g} / {item.max_points:g}</td>"
+                    f"<td style='max-width:520px'>{html.escape(item.hint)}</td></tr>")
+    return (TABLE_CSS + f"<p class='ml-score'><b>得分：{result.score:g} / {result.max_score:g}</b></p>"
+            "<table class='ml-table ml-feedback'><thead><tr><th>题目</th><th>你的答案</th><th>结果</th>"
+            f"<th>得分</th><th>提示</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
+
+
+def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets.VBox:
+    """The widget form of one exercise; works in Voila with no code typed.
+
+    Examples
+    --------
+    >>> import contextlib, io
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     form = exercise_form("ex01", recorder=lambda learner, answers, result: "已记录")
+    >>> form.children[0].value.startswith("<h3>")
+    True
+    """
+    exercise = exercises.get(exercise_id)
+    record = recorder if recorder is not None else default_recorder()
+    title = widgets.HTML(f"<h3>{html.escape(exercise.id)} {html.escape(exercise.title)}</h3>"
+                         f"<p>{html.escape(exercise.spec.description)}</p>")
+    learner = widgets.Text(placeholder="例如 2025-班1-07", description="学员编号", continuous_update=False)
+    learner.add_class("ml-learner")
+    start = widgets.Button(description="打开我的案例", button_style="info", icon="folder-open")
+    start.add_class("ml-start")
+    documents = widgets.Output()
+    documents.add_class("ml-documents")
+    fields = {item.id: widgets.Text(placeholder="元" if item.kind == "money" else "", layout=widgets.Layout(width="200px"))
+              for item in exercise.items}
+    rows = []
+    for item in exercise.items:
+        fields[item.id].add_class(f"ml-answer-{item.id}")
+        rows.append(widgets.HBox([widgets.HTML(f"<div style='width:260px'>{html.escape(item.label)}</div>"),
+                                  fields[item.id]]))
+    submit = widgets.Button(description="提交", button_style="primary", icon="check")
+    submit.add_class("ml-submit")
+    feedback = widgets.Output()
+    feedback.add_class("ml-feedback-output")
+
+    def learner_id() -> str:
+        value = learner.value.strip()
+        if not value:
+            raise InputError("请先填写学员编号（讲师分配的编号），以得到你自己的案例变体", field="学员编号")
+        return value
+
+    @safe(documents)
+    def show_documents(_change: object = None) -> None:
+        case = exercise.case(learner_id())
+        replace_output(documents, documents_view(case))
+
+    @safe(feedback)
+    def on_submit(_button: object = None) -> None:
+        who = learner_id()
+        answers = {item_id: box.value for item_id, box in fields.items() if box.value.strip()}
+        result = exercise.grade(answers, who)
+        note = ""
+        if record is not None:
+            try:
+                note = record(who, answers, result)
+            except InputError as exc:
+                note = str(exc)
+        extra = f"<p>{html.escape(note)}</p>" if note else ""
+        replace_output(feedback, feedback_view(result) + extra)
+
+    start.on_click(show_documents)
+    learner.observe(show_documents, names="value")
+    submit.on_click(on_submit)
+    with documents:
+        from IPython.display import HTML, display
+
+        display(HTML("<p>请先填写学员编号，再点击“打开我的案例”。</p>"))
+    return widgets.VBox([title, widgets.HBox([learner, start]), documents, widgets.HTML("<h4>作答</h4>"),
+                         *rows, submit, feedback])

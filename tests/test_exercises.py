@@ -1,0 +1,106 @@
+"""Exercise grading, checked against answer keys computed here independently of the package's statements."""
+from __future__ import annotations
+
+import pytest
+
+import microloan_sim as ml
+from microloan_sim.casebook import BALANCE_COLUMNS, Case
+
+
+def independent_ex01_key(case: Case) -> dict[str, float]:
+    """Roll the records forward month by month with plain arithmetic (no use of microloan_sim.statements)."""
+    o = case.opening.model_dump()
+    cash, loans, fixed, house_debt, house_assets = (o["cash_and_deposits"], o["short_term_loans"], o["fixed_assets"],
+                                                     o["household_liabilities"], o["household_assets"])
+    previous = {c: o[c] for c in BALANCE_COLUMNS}
+    revenue = gross = net = disposable = 0.0
+    expense_columns = case.operating_expense_columns
+    for _, row in case.records.iterrows():
+        d = {c: row[c] - previous[c] for c in BALANCE_COLUMNS}
+        previous = {c: row[c] for c in BALANCE_COLUMNS}
+        expenses = sum(row[c] for c in expense_columns)
+        instalment = row["business_loan_interest"] + row["business_loan_principal"]
+        private = row["private_loan_interest"] + row["private_loan_principal"]
+        month_net = row["revenue"] - row["cost_of_goods_sold"] - expenses - instalment
+        revenue += row["revenue"]
+        gross += row["revenue"] - row["cost_of_goods_sold"]
+        net += month_net
+        disposable += month_net + row["other_income"] - row["household_expenses"] - private
+        collected = row["revenue"] - d["accounts_receivable"] + d["advances_received"]
+        paid = row["cost_of_goods_sold"] + d["inventory"] + d["prepayments"] - d["accounts_payable"]
+        cash += (collected + row["other_income"] + row["loan_drawdown"] + row["injections"] - paid
+                 - (expenses - row["depreciation"]) - instalment - row["loan_repayment"] - row["household_expenses"]
+                 - private - row["capex"] - row["withdrawals"])
+        loans += row["loan_drawdown"] - row["loan_repayment"] - row["business_loan_principal"]
+        fixed += row["capex"] - row["depreciation"]
+        house_debt -= row["private_loan_principal"]
+        house_assets += row["appreciation"]
+    last = case.records.iloc[-1]
+    current = cash + last["accounts_receivable"] + last["prepayments"] + last["inventory"]
+    assets = current + fixed + o["other_assets"] + house_assets
+    debts = (last["accounts_payable"] + last["advances_received"] + loans + o["informal_borrowing"]
+             + o["long_term_liabilities"] + o["other_liabilities"] + house_debt)
+    return {"closing_cash": cash, "current_assets": current, "total_assets": assets, "total_liabilities": debts,
+            "equity": assets - debts, "debt_ratio": debts / assets, "revenue_total": revenue,
+            "gross_profit_total": gross, "net_profit_total": net, "average_disposable": disposable / len(case.records)}
+
+
+EX01 = ml.exercises.get("ex01")
+
+
+@pytest.mark.parametrize("variant", [None, *range(49)])
+def test_ex01_key_matches_independent_computation(variant: int | None) -> None:
+    case = EX01.case(variant)
+    ours = independent_ex01_key(case)
+    key = EX01.expected(variant)
+    assert set(key) == set(ours)
+    for item, value in ours.items():
+        assert key[item] == pytest.approx(value, rel=1e-9, abs=1e-6), item
+    # a learner who types the independent answers (as text with separators) gets full marks
+    typed = {k: (f"{v:.2%}" if k == "debt_ratio" else f"{v:,.2f}") for k, v in ours.items()}
+    result = EX01.grade(typed, variant)
+    assert result.score == result.max_score == 100
+    assert all(item.status == "correct" for item in result.items)
+
+
+def test_partial_credit_wrong_and_missing() -> None:
+    key = independent_ex01_key(EX01.case("学员-42"))
+    answers = {
+        "closing_cash": key["closing_cash"] * 1.005 + 100,      # off by ~0.5 %: within the 1 % tolerance
+        "equity": key["equity"] * 1.2,                          # wrong
+        "debt_ratio": "abc",                                    # text in a number field
+        "revenue_total": f"{key['revenue_total']:,.0f} 元",
+    }
+    result = EX01.grade(answers, "学员-42")
+    items = {item.item_id: item for item in result.items}
+    assert items["closing_cash"].status == "within_tolerance" and items["closing_cash"].points == 7.0
+    assert items["equity"].status == "wrong" and items["equity"].points == 0
+    assert "资产总计 − 负债总计" in items["equity"].hint                     # points at the concept
+    assert f"{key['equity']:,.0f}" not in items["equity"].hint               # never gives the answer away
+    assert items["debt_ratio"].status == "wrong" and "期末负债率（%）：应为数字" in items["debt_ratio"].hint
+    assert items["revenue_total"].status == "correct"
+    assert items["net_profit_total"].status == "missing"
+    assert result.score == 7 + 10 and result.max_score == 100
+
+
+def test_grading_is_per_variant() -> None:
+    mine = EX01.expected("学员-01")
+    assert EX01.grade(mine, "学员-02").score < 50  # another learner's numbers do not pass
+
+
+def test_bad_answer_shapes() -> None:
+    with pytest.raises(ml.InputError, match="未知的题目编号：surprise"):
+        EX01.grade({"surprise": 1}, None)
+    with pytest.raises(ml.InputError, match="键值表"):
+        EX01.grade([1, 2], None)  # type: ignore[arg-type]
+    with pytest.raises(ml.InputError, match="练习编号"):
+        ml.exercises.get("ex99")
+
+
+def test_result_is_json_safe() -> None:
+    import json
+
+    result = EX01.grade({"equity": "1"}, 5)
+    payload = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
+    assert payload["exercise_id"] == "ex01" and payload["variant"] == 5
+    assert {item["status"] for item in payload["items"]} == {"wrong", "missing"}
