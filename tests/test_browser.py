@@ -117,3 +117,29 @@ def test_loading_text_is_chinese(voila: str) -> None:
         html = response.read().decode("utf-8")
     assert "正在加载" in html
     assert "Running " not in html
+
+
+def test_ex01_form_submits_and_shows_feedback(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    import microloan_sim as ml
+
+    page.goto(render_url(voila, "exercises/ex01_报表重构.ipynb"))
+    learner = page.locator(".ml-learner input").first
+    learner.wait_for(timeout=90_000)
+    learner.fill("浏览器测试-01")
+    page.locator(".ml-start button, button.ml-start").first.click()
+    page.locator(".ml-documents table").first.wait_for()
+    assert "期初资产负债表" in page.locator(".ml-documents").first.inner_text()
+
+    key = ml.exercises.get("ex01").expected("浏览器测试-01")
+    page.locator(".ml-answer-equity input").first.fill(f"{key['equity']:,.0f}")
+    page.locator(".ml-answer-debt_ratio input").first.fill("很多")          # text in a number field
+    page.locator(".ml-answer-revenue_total input").first.fill(f"{key['revenue_total'] * 1.3:,.0f}")
+    page.locator(".ml-submit button, button.ml-submit").first.click()
+    feedback = page.locator(".ml-feedback").first
+    feedback.wait_for(timeout=30_000)
+    text = feedback.inner_text()
+    assert "正确" in text and "错误" in text and "未作答" in text
+    assert "期末负债率（%）：应为数字" in text                               # the Chinese message names the field
+    assert "得分：10 / 100" in page.locator(".ml-score").first.inner_text()
+    assert page.locator(".ml-answer-debt_ratio input").first.input_value() == "很多"   # nothing the learner typed is lost
+    assert "Traceback" not in page.content()
