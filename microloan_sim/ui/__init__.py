@@ -12,6 +12,8 @@ from typing import Any
 DASHBOARDS = {
     "statement_explorer": "statements",
     "exercise_form": "exercises",
+    "scorecard_explorer": "rating",
+    "sizing_calculator": "sizing",
 }
 
 

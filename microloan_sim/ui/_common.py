@@ -27,7 +27,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 TABLE_CSS = """
 <style>
 .ml-table {border-collapse: collapse; font-size: 13px; margin: 4px 0 10px 0;}
-.ml-table th, .ml-table td {border: 1px solid #d0d7de; padding: 3px 8px; text-align: left;}
+.ml-table th, .ml-table td {border: 1px solid #d0d7de; padding: 3px 8px; text-align: left !important;}
 .ml-table th {background: #f3f6f9; font-weight: 600;}
 .ml-table td.num {text-align: right !important; font-variant-numeric: tabular-nums;}
 .ml-table tr.subtotal td {font-weight: 600; background: #fafbfc;}
