@@ -36,6 +36,7 @@ def browser() -> Iterator[object]:
 def page(browser):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 1600}, locale="zh-CN")
     page = context.new_page()
+    page.set_default_timeout(90_000)  # a cold kernel on a busy 2-core machine can take a while; no test asserts time
     loopback_only(page)
     yield page
     context.close()
@@ -142,4 +143,18 @@ def test_ex01_form_submits_and_shows_feedback(voila: str, page) -> None:  # type
     assert "期末负债率（%）：应为数字" in text                               # the Chinese message names the field
     assert "得分：10 / 100" in page.locator(".ml-score").first.inner_text()
     assert page.locator(".ml-answer-debt_ratio input").first.input_value() == "很多"   # nothing the learner typed is lost
+    assert "Traceback" not in page.content()
+
+
+def test_sizing_calculator_binding_constraint_moves(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(render_url(voila, "course/04e_额度测算.ipynb"))
+    binding = page.locator(".ml-binding").first
+    binding.wait_for(timeout=90_000)
+    before = binding.get_attribute("data-binding")
+    assert before == "capacity"                                     # C01: repayment capacity binds
+    # 先息后本: the monthly payment is interest only, so capacity is no longer the tightest limit
+    page.locator(".ml-sizing-method select").first.select_option(label="先息后本")
+    page.wait_for_function("b => document.querySelector('.ml-binding').dataset.binding !== b", arg=before)
+    after = binding.get_attribute("data-binding")
+    assert after != before
     assert "Traceback" not in page.content()
