@@ -37,7 +37,7 @@ from . import casebook, statements
 from ._data import data_path, load_yaml, validate_model
 from .errors import InputError
 
-ItemKind = Literal["money", "ratio", "choice", "text"]
+ItemKind = Literal["money", "number", "ratio", "choice", "text"]
 Status = Literal["correct", "within_tolerance", "wrong", "missing", "manual"]
 
 STATUS_LABELS: dict[str, str] = {
@@ -262,3 +262,21 @@ def _statements_key(case: casebook.Case) -> dict[str, Any]:
         "net_profit_total": float(pnl.net_profit.sum()),
         "average_disposable": pnl.average_disposable_income,
     }
+
+
+@expected_answers("ex03")
+def _rating_key(case: casebook.Case) -> dict[str, Any]:
+    from . import rating
+
+    result = rating.rate(case, "business")
+    return {"score": result.score, "grade": result.grade, "credit_line": result.credit_line,
+            "main_reason": result.reasons[0].name}
+
+
+@expected_answers("ex04")
+def _sizing_key(case: casebook.Case) -> dict[str, Any]:
+    from . import sizing
+
+    advice = sizing.recommend(case)
+    return {"monthly_disposable": statements.income_statement(case).average_disposable_income,
+            "capacity": advice.limit("capacity"), "recommended": advice.amount, "binding": advice.binding_label}

@@ -104,3 +104,52 @@ def test_result_is_json_safe() -> None:
     payload = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
     assert payload["exercise_id"] == "ex01" and payload["variant"] == 5
     assert {item["status"] for item in payload["items"]} == {"wrong", "missing"}
+
+
+@pytest.mark.parametrize("exercise_id", ["ex03", "ex04"])
+def test_choice_answers_are_always_offered(exercise_id: str) -> None:
+    exercise = ml.exercises.get(exercise_id)
+    choices = {item.id: set(item.options) for item in exercise.items if item.kind == "choice"}
+    for variant in [None, *range(50)]:
+        key = exercise.expected(variant)
+        for item_id, options in choices.items():
+            assert key[item_id] in options, (variant, item_id, key[item_id])
+        result = exercise.grade(key, variant)
+        assert result.score == result.max_score
+
+
+def test_ex03_key_agrees_with_the_scorecard_file() -> None:
+    """Score = sum of the breakdown's points; grade = the band of that score in business.yaml (read directly)."""
+    import yaml
+
+    card = yaml.safe_load((ml._data.data_path("scorecards", "business.yaml")).read_text(encoding="utf-8"))
+    exercise = ml.exercises.get("ex03")
+    for variant in range(50):
+        key = exercise.expected(variant)
+        breakdown = ml.rating.rate(exercise.case(variant), "business").breakdown
+        assert key["score"] == pytest.approx(breakdown["得分"].sum())
+        assert key["main_reason"] == breakdown.loc[breakdown["扣分"].idxmax(), "指标"]
+        band = next(g for g in card["grades"] if g["min"] <= key["score"] < g["max"] or key["score"] == g["max"] == 100)
+        assert key["grade"] == band["grade"]
+
+
+def test_ex04_capacity_and_recommendation_independently() -> None:
+    """Capacity recomputed with numpy-financial from the independent disposable income; the recommendation is the
+    minimum of the binding limits rounded down to 100 元."""
+    import numpy_financial as npf
+    import yaml
+
+    params = yaml.safe_load(ml._data.data_path("sizing.yaml").read_text(encoding="utf-8"))
+    exercise = ml.exercises.get("ex04")
+    for variant in range(50):
+        case = exercise.case(variant)
+        key = exercise.expected(variant)
+        disposable = independent_ex01_key(case)["average_disposable"]
+        assert key["monthly_disposable"] == pytest.approx(disposable)
+        rate = params["defaults"]["annual_rate"] / 12
+        share = params["capacity"]["share"]
+        capacity = -npf.pv(rate, case.request.months, share * disposable)  # level payment = k × disposable
+        assert key["capacity"] == pytest.approx(max(capacity, 0), rel=1e-6)
+        advice = ml.sizing.recommend(case)
+        lowest = min(advice.binding_limits().min(), case.request.amount)
+        assert key["recommended"] == pytest.approx(lowest // 100 * 100)

@@ -66,6 +66,18 @@ def feedback_view(result: GradeResult) -> str:
             f"<th>得分</th><th>提示</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def _answer_widget(item: exercises.ItemSpec) -> widgets.ValueWidget:
+    """Dropdown for choice items, a multi-line box for free text, a text box (not a number box) otherwise,
+    so that a mistyped number is kept and explained instead of silently dropped."""
+    if item.kind == "choice":
+        return widgets.Dropdown(options=[("（请选择）", ""), *[(o, o) for o in item.options]], value="",
+                                layout=widgets.Layout(width="320px"))
+    if item.kind == "text":
+        return widgets.Textarea(placeholder="写下你的理由", layout=widgets.Layout(width="520px", height="90px"))
+    placeholder = {"money": "元", "ratio": "例如 43.9%", "number": ""}[item.kind]
+    return widgets.Text(placeholder=placeholder, layout=widgets.Layout(width="200px"))
+
+
 def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets.VBox:
     """The widget form of one exercise; works in Voila with no code typed.
 
@@ -87,8 +99,7 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
     start.add_class("ml-start")
     documents = widgets.Output()
     documents.add_class("ml-documents")
-    fields = {item.id: widgets.Text(placeholder="元" if item.kind == "money" else "", layout=widgets.Layout(width="200px"))
-              for item in exercise.items}
+    fields = {item.id: _answer_widget(item) for item in exercise.items}
     rows = []
     for item in exercise.items:
         fields[item.id].add_class(f"ml-answer-{item.id}")
@@ -113,7 +124,7 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
     @safe(feedback)
     def on_submit(_button: object = None) -> None:
         who = learner_id()
-        answers = {item_id: box.value for item_id, box in fields.items() if box.value.strip()}
+        answers = {item_id: box.value for item_id, box in fields.items() if box.value and box.value.strip()}
         result = exercise.grade(answers, who)
         note = ""
         if record is not None:
