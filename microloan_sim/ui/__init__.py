@@ -14,6 +14,10 @@ DASHBOARDS = {
     "exercise_form": "exercises",
     "scorecard_explorer": "rating",
     "sizing_calculator": "sizing",
+    "product_comparator": "products",
+    "schedule_explorer": "products",
+    "revolving_explorer": "products",
+    "product_cards": "products",
 }
 
 
