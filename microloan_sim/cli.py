@@ -1,17 +1,41 @@
-"""The ``microloan`` command: ``serve [PATH]``, ``lab`` and ``cases``.
+"""The ``microloan`` command: ``serve [PATH] [--instructor]``, ``lab``, ``cases`` and ``gradebook``.
+
+``serve`` never hands Voila the project folder itself: it builds a temporary root that mirrors only
+``course/``, ``exercises/`` and ``casebook/`` (symlinks, or copies where symlinks are not allowed). In learner
+mode (the default) every file or folder whose name contains "instructor" or "answer_key" is left out, so the
+instructor's gradebook dashboard cannot even be opened and no answer key sits under the served root;
+``--instructor`` includes them (kernels read cases through the package, not through the served root).
+The gradebook's data directory (database, receipts, course key) is never inside the served root, and the
+kernels are told where it is through ``MICROLOAN_DATA_DIR``.
 
 Examples
 --------
 >>> cmd = voila_command(project_root(), port=8866)
 >>> cmd[1:3] == ["-m", "voila"] and "--Voila.ip=127.0.0.1" in cmd
 True
+>>> import tempfile
+>>> source = Path(tempfile.mkdtemp())
+>>> for name in ("course/00.ipynb", "exercises/ex01.ipynb", "exercises/instructor_gradebook.ipynb"):
+...     (source / name).parent.mkdir(exist_ok=True)
+...     _ = (source / name).write_text("{}", encoding="utf-8")
+>>> root = build_served_root(source, instructor=False)
+>>> sorted(p.relative_to(root).as_posix() for p in root.rglob("*.ipynb"))
+['course/00.ipynb', 'exercises/ex01.ipynb']
+>>> shutil.rmtree(root); shutil.rmtree(source)
 """
 from __future__ import annotations
 
 import argparse
 import os
+import shutil
+import signal
+import subprocess
 import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from ._data import PACKAGE_DIR, data_path
 
@@ -20,6 +44,12 @@ EXTENSION_DENYLIST = ("@jupyter-notebook/lab-extension",)
 #: Only images are served as static files; case files, answer keys and databases never are.
 FILE_ALLOWLIST = (r".*\.(png|jpg|gif|svg)",)
 TEMPLATE = "microloan"
+#: What ``serve`` mirrors from a project root; anything else there (package, tests, data) is never served.
+SERVED_FOLDERS = ("course", "exercises", "casebook")
+#: Names containing one of these are served only with ``--instructor`` (dashboards, planted-flaw answer keys).
+INSTRUCTOR_MARK = "instructor"
+INSTRUCTOR_ONLY = (INSTRUCTOR_MARK, "answer_key")
+_NEVER_SERVED = {"microloan-data", "__pycache__", ".ipynb_checkpoints", "receipts", "gradebook.sqlite", "course.key"}
 
 
 def project_root() -> Path:
@@ -39,10 +69,10 @@ def jupyter_environment() -> dict[str, str]:
     return env
 
 
-def voila_command(root: Path, port: int, *, preheat: bool = False) -> list[str]:
+def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "127.0.0.1") -> list[str]:
     """The Voila command line used by ``microloan serve`` and by the tests."""
     command = [
-        sys.executable, "-m", "voila", str(root), "--no-browser", "--Voila.ip=127.0.0.1", f"--port={port}",
+        sys.executable, "-m", "voila", str(root), "--no-browser", f"--Voila.ip={ip}", f"--port={port}",
         f"--template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
         *(f"--VoilaConfiguration.extension_denylist={item}" for item in EXTENSION_DENYLIST),
         *(f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST),
@@ -52,19 +82,114 @@ def voila_command(root: Path, port: int, *, preheat: bool = False) -> list[str]:
     return command
 
 
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _mirror(source: Path, target: Path, *, instructor: bool, exclude: Sequence[Path]) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(source.iterdir()):
+        name = entry.name
+        if name.startswith(".") or name in _NEVER_SERVED or name.endswith((".sqlite", ".sqlite-wal", ".key")):
+            continue
+        if not instructor and any(mark in name.lower() for mark in INSTRUCTOR_ONLY):
+            continue
+        if any(_is_within(entry, folder) for folder in exclude):  # the data directory, or inside it
+            continue
+        if entry.is_dir():  # mirrored entry by entry, so an excluded folder deeper down stays out
+            _mirror(entry, target / name, instructor=instructor, exclude=exclude)
+        elif entry.is_file():
+            link = target / name
+            try:
+                os.symlink(entry.resolve(), link)
+            except OSError:  # no symlinks (e.g. Windows without developer mode): copy
+                shutil.copy2(entry, link)
+
+
+def build_served_root(source: Path, *, instructor: bool, exclude: Iterable[Path] = ()) -> Path:
+    """A temporary folder for Voila mirroring what learners (or the instructor) may open.
+
+    From a project root only ``course/``, ``exercises/`` and ``casebook/`` are mirrored; from any other
+    folder, everything in it. Hidden entries, caches, gradebook files and ``exclude`` (the data directory)
+    are left out; so is every name containing "instructor" or "answer_key" unless ``instructor`` is true. The caller
+    removes the folder when Voila stops.
+    """
+    source = source.resolve()
+    excluded = [Path(p).resolve() for p in exclude]
+    root = Path(tempfile.mkdtemp(prefix=f"microloan-{'instructor' if instructor else 'learner'}-"))
+    folders = [source / name for name in SERVED_FOLDERS if (source / name).is_dir()]
+    if folders:
+        for folder in folders:
+            _mirror(folder, root / folder.name, instructor=instructor, exclude=excluded)
+    else:
+        _mirror(source, root, instructor=instructor, exclude=excluded)
+    return root
+
+
+def serve_environment(data_dir: Path, *, instructor: bool) -> dict[str, str]:
+    """Environment for the served kernels: where the gradebook lives and which role is being served."""
+    env = jupyter_environment()
+    env["MICROLOAN_DATA_DIR"] = str(data_dir)
+    env["MICROLOAN_ROLE"] = "instructor" if instructor else "learner"
+    return env
+
+
 def _serve(args: argparse.Namespace) -> int:
-    root = Path(args.path).resolve() if args.path else project_root()
-    if not root.is_dir():
-        print(f"错误：找不到目录 {root}", file=sys.stderr)
+    from .gradebook import data_dir
+
+    source = Path(args.path).resolve() if args.path else project_root()
+    if not source.is_dir():
+        print(f"错误：找不到目录 {source}", file=sys.stderr)
         return 2
-    url = f"http://127.0.0.1:{args.port}/"
-    print(f"微贷实训课程已启动：{url}", flush=True)
+    data = data_dir()
+    root = build_served_root(source, instructor=args.instructor, exclude=[data])
+    if _is_within(data, root):  # pragma: no cover - build_served_root makes a fresh temporary folder
+        print(f"错误：成绩册目录 {data} 位于要提供的目录之内", file=sys.stderr)
+        return 2
+    url = f"http://{'127.0.0.1' if args.ip in ('127.0.0.1', '0.0.0.0') else args.ip}:{args.port}/"
+    mode = "讲师模式" if args.instructor else "学员模式"
+    print(f"微贷实训课程已启动（{mode}）：{url}", flush=True)
     entry = root / "course" / "00_导学.ipynb"
     if entry.is_file():
         print(f"从导学开始：{url}voila/render/course/00_导学.ipynb", flush=True)
+    if args.instructor:
+        for dashboard in sorted(root.glob(f"exercises/*{INSTRUCTOR_MARK}*.ipynb")):
+            print(f"讲师成绩册：{url}voila/render/exercises/{dashboard.name}", flush=True)
+        print(f"成绩册数据目录（不对外提供）：{data}", flush=True)
+    else:
+        print("讲师仪表板在学员模式下不提供；讲师请另行运行 microloan serve --instructor。", flush=True)
+    print(f"服务目录：{root}", flush=True)
     print("按 Ctrl+C 停止服务。", flush=True)
-    os.execvpe(sys.executable, voila_command(root, args.port, preheat=args.preheat), jupyter_environment())
-    return 0  # pragma: no cover - exec does not return
+    if args.ip != "127.0.0.1":
+        print(f"注意：服务监听 {args.ip}，同一网络中的学员可以用本机的局域网地址访问（端口 {args.port}）。", flush=True)
+    command = voila_command(root, args.port, preheat=args.preheat, ip=args.ip)
+    process = subprocess.Popen(command, env=serve_environment(data, instructor=args.instructor), cwd=root)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:  # Voila got the same Ctrl+C; give it time to shut its kernels down
+        try:
+            return process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def _lab(args: argparse.Namespace) -> int:
@@ -88,19 +213,83 @@ def _cases(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _open_book(args: argparse.Namespace) -> Any:
+    from .gradebook import open_gradebook
+
+    return open_gradebook(data_dir=args.data_dir)
+
+
+def _gradebook_import(args: argparse.Namespace) -> int:
+    with _open_book(args) as book:
+        summary = book.import_receipts(args.receipts)
+    if not summary.imported and not summary.rejected and not summary.duplicates:
+        print("错误：没有找到回执文件（*.json）", file=sys.stderr)
+        return 2
+    for line in summary.lines():
+        print(line)
+    return 1 if summary.rejected else 0
+
+
+def _gradebook_export(args: argparse.Namespace) -> int:
+    with _open_book(args) as book:
+        output = Path(args.output) if args.output else (
+            book.data_dir / "exports" / f"成绩册-{datetime.now():%Y%m%d-%H%M%S}.{args.format}")
+        path = book.export(output, args.format)
+        table = book.overview()
+    print(f"已导出成绩册（{table['learner_id'].nunique()} 名学员，{len(table)} 行，格式 {args.format}）：{path}")
+    return 0
+
+
+def _gradebook_report(args: argparse.Namespace) -> int:
+    from .errors import InputError
+    from .gradebook import _safe_name
+
+    with _open_book(args) as book:
+        attempts = book.learner_attempts(args.learner_id)
+        if not attempts:
+            raise InputError(f"没有学员“{args.learner_id}”的提交记录", field="学员编号")
+        output = Path(args.output) if args.output else (
+            book.data_dir / "reports" / f"{_safe_name(args.learner_id.strip())}.html")
+        text = book.learner_report_html(args.learner_id)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(text, encoding="utf-8")
+    print(f"已生成学员 {args.learner_id.strip()} 的反馈报告（{len(attempts)} 次提交）：{output}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="microloan", description="微贷实训 Microloan Lab")
     sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="用 Voila 提供课程仪表板（学员模式）")
+    serve = sub.add_parser("serve", help="用 Voila 提供课程仪表板（默认学员模式）")
     serve.add_argument("path", nargs="?", help="要提供的目录（默认：课程所在目录）")
     serve.add_argument("--port", type=int, default=8866)
     serve.add_argument("--preheat", action="store_true", help="预热内核，缩短打开时间")
+    serve.add_argument("--ip", default="127.0.0.1",
+                       help="监听地址（默认只允许本机访问；课堂上让学员的电脑访问时用 0.0.0.0）")
+    serve.add_argument("--instructor", action="store_true", help="讲师模式：同时提供讲师成绩册仪表板")
     serve.set_defaults(func=_serve)
     lab = sub.add_parser("lab", help="打开 JupyterLab（讲师与自学）")
     lab.add_argument("--port", type=int, default=8888)
     lab.set_defaults(func=_lab)
     cases = sub.add_parser("cases", help="列出案例库")
     cases.set_defaults(func=_cases)
+
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--data-dir", help="成绩册数据目录（默认：环境变量 MICROLOAN_DATA_DIR 或 ./microloan-data）")
+    book = sub.add_parser("gradebook", help="成绩册：导入回执、导出成绩、生成学员反馈报告")
+    book_sub = book.add_subparsers(dest="gradebook_command", required=True)
+    imports = book_sub.add_parser("import", parents=[common],
+                                  help="重新评分并导入回执（文件或文件夹）；有拒收时退出码为 1")
+    imports.add_argument("receipts", nargs="+", metavar="RECEIPT", help="回执 JSON 文件或包含回执的文件夹")
+    imports.set_defaults(func=_gradebook_import)
+    exports = book_sub.add_parser("export", parents=[common], help="导出成绩册（csv 或 xlsx）")
+    exports.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    exports.add_argument("--output", help="输出文件（默认：数据目录下 exports/）")
+    exports.set_defaults(func=_gradebook_export)
+    report = book_sub.add_parser("report", parents=[common], help="生成某位学员的 HTML 反馈报告")
+    report.add_argument("learner_id", metavar="LEARNER_ID")
+    report.add_argument("--output", help="输出文件（默认：数据目录下 reports/）")
+    report.set_defaults(func=_gradebook_report)
     return parser
 
 
@@ -110,6 +299,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args))
     except ValueError as exc:  # InputError and friends: one Chinese line, no traceback
         print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # a file that cannot be read or written
+        print(f"错误：{exc.strerror or exc}：{exc.filename or ''}", file=sys.stderr)
         return 2
 
 

@@ -5,9 +5,11 @@ Used by the browser tests and by bench/bench_dashboards.py.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -16,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from microloan_sim.cli import jupyter_environment, voila_command
+from microloan_sim.cli import build_served_root, serve_environment, voila_command
 
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
@@ -31,11 +33,16 @@ def free_port() -> int:
 
 
 @contextmanager
-def voila_server(root: Path = REPO, *, preheat: bool = False, log: Path | None = None) -> Iterator[str]:
-    """Serve ``root`` with the same command line as ``microloan serve``; yields the base URL; stops by pid."""
+def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool = False,
+                 log: Path | None = None) -> Iterator[str]:
+    """Serve ``source`` exactly as ``microloan serve`` does (mirrored root, learner mode by default, a private
+    throw-away gradebook data directory); yields the base URL; stops Voila by its pid."""
     port = free_port()
+    data = Path(tempfile.mkdtemp(prefix="microloan-test-data-"))
+    root = build_served_root(source, instructor=instructor, exclude=[data])
     sink = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(voila_command(root, port, preheat=preheat), env=jupyter_environment(), cwd=root,
+    process = subprocess.Popen(voila_command(root, port, preheat=preheat),
+                               env=serve_environment(data, instructor=instructor), cwd=root,
                                stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -60,6 +67,8 @@ def voila_server(root: Path = REPO, *, preheat: bool = False, log: Path | None =
             process.wait(timeout=5)
         if log:
             sink.close()  # type: ignore[union-attr]
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(data, ignore_errors=True)
 
 
 def render_url(base: str, notebook: str) -> str:

@@ -137,7 +137,7 @@ def test_ex01_form_submits_and_shows_feedback(voila: str, page) -> None:  # type
     page.locator(".ml-answer-revenue_total input").first.fill(f"{key['revenue_total'] * 1.3:,.0f}")
     page.locator(".ml-submit button, button.ml-submit").first.click()
     feedback = page.locator(".ml-feedback").first
-    feedback.wait_for(timeout=30_000)
+    feedback.wait_for()
     text = feedback.inner_text()
     assert "正确" in text and "错误" in text and "未作答" in text
     assert "期末负债率（%）：应为数字" in text                               # the Chinese message names the field
