@@ -403,7 +403,8 @@ def make_variant(case: Case, seed: int) -> Case:
     records = case.records.copy()
     scale_sales = rng.uniform(0.8, 1.25)
     margin_shift = rng.uniform(0.97, 1.02)  # multiplies the cost ratio
-    scale_expenses = rng.uniform(0.85, 1.2)
+    # operating costs move partly with volume (staff, utilities), so a variant is not loss-making by accident
+    scale_expenses = scale_sales ** 0.8 * rng.uniform(0.96, 1.05)
     scale_household = rng.uniform(0.85, 1.2)
     scale_other_income = rng.uniform(0.8, 1.25)
     scale_assets = rng.uniform(0.85, 1.2)

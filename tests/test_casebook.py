@@ -10,7 +10,8 @@ import pytest
 import microloan_sim as ml
 from microloan_sim.casebook import Case
 
-SEGMENTS = {"C01": "business", "C02": "business", "C03": "farm"}
+SEGMENTS = {"C01": "business", "C02": "business", "C03": "farm", "C04": "business", "C05": "farm", "C06": "consumer",
+            "C07": "business", "C08": "business", "C09": "business"}
 
 
 def test_list_cases_covers_the_three_segments() -> None:
@@ -19,6 +20,7 @@ def test_list_cases_covers_the_three_segments() -> None:
     assert set(SEGMENTS) <= set(cases["id"])
     titles = dict(zip(cases["id"], cases["title"]))
     assert "个体工商户" in titles["C01"] and "小微企业" in titles["C02"] and "农户" in titles["C03"]
+    assert len(cases) >= 9
 
 
 @pytest.mark.parametrize("case_id", sorted(SEGMENTS))
