@@ -34,11 +34,11 @@ def free_port() -> int:
 
 @contextmanager
 def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool = False,
-                 log: Path | None = None) -> Iterator[str]:
+                 log: Path | None = None, data_dir: Path | None = None) -> Iterator[str]:
     """Serve ``source`` exactly as ``microloan serve`` does (mirrored root, learner mode by default, a private
     throw-away gradebook data directory); yields the base URL; stops Voila by its pid."""
     port = free_port()
-    data = Path(tempfile.mkdtemp(prefix="microloan-test-data-"))
+    data = data_dir or Path(tempfile.mkdtemp(prefix="microloan-test-data-"))
     root = build_served_root(source, instructor=instructor, exclude=[data])
     sink = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(voila_command(root, port, preheat=preheat),
@@ -68,7 +68,8 @@ def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool
         if log:
             sink.close()  # type: ignore[union-attr]
         shutil.rmtree(root, ignore_errors=True)
-        shutil.rmtree(data, ignore_errors=True)
+        if data_dir is None:
+            shutil.rmtree(data, ignore_errors=True)
 
 
 def render_url(base: str, notebook: str) -> str:

@@ -158,3 +158,29 @@ def test_sizing_calculator_binding_constraint_moves(voila: str, page) -> None:  
     after = binding.get_attribute("data-binding")
     assert after != before
     assert "Traceback" not in page.content()
+
+
+def test_instructor_dashboard_in_instructor_mode(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
+    import microloan_sim as ml
+    from microloan_sim import gradebook
+
+    book = gradebook.Gradebook(data_dir=tmp_path)
+    exercise = ml.exercises.get("ex01")
+    for learner in ("甲-01", "乙-02"):
+        answers = {"equity": "1"} if learner == "乙-02" else exercise.expected(learner)
+        book.record(learner, answers, exercise.grade(answers, learner))
+    book.close()
+    with voila_server(instructor=True, data_dir=tmp_path) as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 1600})
+        page = context.new_page()
+        page.set_default_timeout(90_000)
+        loopback_only(page)
+        page.goto(render_url(base, "exercises/instructor_成绩册.ipynb"))
+        page.get_by_text("2 名学员").first.wait_for()
+        text = page.locator(".widget-tab").first.inner_text()
+        assert "甲-01" in text and "乙-02" in text
+        context.close()
+
+
+def test_instructor_dashboard_is_not_served_to_learners(voila: str) -> None:
+    assert _status(render_url(voila, "exercises/instructor_成绩册.ipynb")) == 404

@@ -12,6 +12,7 @@ from typing import Any
 DASHBOARDS = {
     "statement_explorer": "statements",
     "exercise_form": "exercises",
+    "instructor_dashboard": "instructor",
     "scorecard_explorer": "rating",
     "sizing_calculator": "sizing",
     "product_comparator": "products",
