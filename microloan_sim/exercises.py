@@ -67,6 +67,16 @@ class ExerciseSpec(BaseModel):
     description: str
     partial_credit: float = Field(ge=0, le=1)
     items: list[ItemSpec] = Field(min_length=1)
+    pool: list[str] = Field(default=[], description="product ids the variant draws from (ex05)")
+    show_case_documents: bool = True
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """What a learner works from besides the case documents: a note and named tables (e.g. product terms)."""
+
+    note: str
+    tables: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,7 +115,9 @@ class GradeResult:
 
 
 ExpectedFunction = Callable[[casebook.Case], dict[str, Any]]
+BriefingFunction = Callable[[casebook.Case], Briefing]
 _EXPECTED: dict[str, ExpectedFunction] = {}
+_BRIEFINGS: dict[str, BriefingFunction] = {}
 
 
 def expected_answers(exercise_id: str) -> Callable[[ExpectedFunction], ExpectedFunction]:
@@ -113,6 +125,16 @@ def expected_answers(exercise_id: str) -> Callable[[ExpectedFunction], ExpectedF
 
     def register(function: ExpectedFunction) -> ExpectedFunction:
         _EXPECTED[exercise_id] = function
+        return function
+
+    return register
+
+
+def exercise_briefing(exercise_id: str) -> Callable[[BriefingFunction], BriefingFunction]:
+    """Register the function that prepares an exercise's extra material for a case variant."""
+
+    def register(function: BriefingFunction) -> BriefingFunction:
+        _BRIEFINGS[exercise_id] = function
         return function
 
     return register
@@ -182,6 +204,11 @@ class Exercise:
         """The learner's case variant for this exercise."""
         return casebook.load_case(self.spec.case, variant=variant)
 
+    def briefing(self, variant: int | str | None) -> Briefing | None:
+        """Extra material for this learner's variant (``None`` when the case documents are all there is)."""
+        function = _BRIEFINGS.get(self.id)
+        return function(self.case(variant)) if function else None
+
     def expected(self, variant: int | str | None) -> dict[str, Any]:
         """Answer key for one variant (never shown to learners)."""
         return self.compute(self.case(variant))
@@ -228,6 +255,16 @@ def _spec(exercise_id: str) -> ExerciseSpec:
     ids = [item.id for item in spec.items]
     if len(ids) != len(set(ids)):
         raise InputError("题目编号重复", field="items", file=path.name)
+    if spec.pool:  # choice items without options choose among the pool's products
+        from . import products
+
+        names = [products.get(pid).name for pid in spec.pool]
+        for item in spec.items:
+            if item.kind == "choice" and not item.options:
+                item.options = names
+    for item in spec.items:
+        if item.kind == "choice" and not item.options:
+            raise InputError("选择题必须列出选项（options）", field=f"items.{item.id}", file=path.name)
     return spec
 
 
@@ -280,3 +317,73 @@ def _sizing_key(case: casebook.Case) -> dict[str, Any]:
     advice = sizing.recommend(case)
     return {"monthly_disposable": statements.income_statement(case).average_disposable_income,
             "capacity": advice.limit("capacity"), "recommended": advice.amount, "binding": advice.binding_label}
+
+
+# --------------------------------------------------------------------------- ex05: products by true cost
+
+def _product_set(case: casebook.Case) -> tuple[list[Any], Any, float]:
+    """The learner's four products, the one to compute, and the principal, all drawn from the variant's seed."""
+    import numpy as np
+
+    from . import products
+
+    spec = _spec("ex05")
+    rng = np.random.default_rng(case.variant if case.variant is not None else 0)
+    chosen = [products.get(pid) for pid in rng.choice(spec.pool, size=4, replace=False)]
+    principal = float(rng.integers(5, 16) * 10_000)
+    return chosen, chosen[int(rng.integers(0, 4))], principal
+
+
+@exercise_briefing("ex05")
+def _products_briefing(case: casebook.Case) -> Briefing:
+    from . import products
+
+    chosen, target, principal = _product_set(case)
+    terms = {p.name: products.product_terms(p) for p in chosen}
+    note = (f"借款金额 {principal:,.0f} 元，期限按各产品条款。指定产品：{target.name}。"
+            "（产品条款为示例参数。）")
+    return Briefing(note, terms)
+
+
+@expected_answers("ex05")
+def _products_key(case: casebook.Case) -> dict[str, Any]:
+    from . import products
+
+    chosen, target, principal = _product_set(case)
+    table = products.compare(chosen, principal).set_index("产品编号")
+    irr = table["年化利率（IRR）"]
+    cheapest_nominal = table["名义年利率"].idxmin()
+    return {"cheapest": table.loc[irr.idxmin(), "产品"], "most_expensive": table.loc[irr.idxmax(), "产品"],
+            "target_irr": float(irr[target.id]), "target_total_cost": float(table.loc[target.id, "总成本（元）"]),
+            "nominal_misleading": "是" if cheapest_nominal == irr.idxmin() else "否"}
+
+
+# --------------------------------------------------------------------------- ex06: the whole chain
+
+_EX06_PRODUCTS = ("online_offline_loan", "guarantee_insurance_loan", "gov_guarantee_loan", "qr_code_loan")
+
+
+@exercise_briefing("ex06")
+def _decision_briefing(case: casebook.Case) -> Briefing:
+    from . import products
+
+    terms = {products.get(pid).name: products.product_terms(products.get(pid)) for pid in _EX06_PRODUCTS}
+    return Briefing("候选产品（条款为示例参数）：", terms)
+
+
+@expected_answers("ex06")
+def _decision_key(case: casebook.Case) -> dict[str, Any]:
+    from . import products, sizing
+
+    advice = sizing.recommend(case)
+    grade = advice.rating.grade
+    table = products.compare([products.get(pid) for pid in _EX06_PRODUCTS], max(advice.amount, 10_000.0))
+    cheapest = table.loc[table["年化利率（IRR）"].idxmin(), "产品"]
+    if grade == "C":
+        decision = "拒绝"
+    elif advice.amount < case.request.amount:
+        decision = "有条件批准（降低额度）"
+    else:
+        decision = "批准"
+    return {"average_disposable": statements.income_statement(case).average_disposable_income, "grade": grade,
+            "recommended": advice.amount, "cheapest_product": cheapest, "decision": decision, "reasoning": None}

@@ -153,3 +153,76 @@ def test_ex04_capacity_and_recommendation_independently() -> None:
         advice = ml.sizing.recommend(case)
         lowest = min(advice.binding_limits().min(), case.request.amount)
         assert key["recommended"] == pytest.approx(lowest // 100 * 100)
+
+
+def _independent_cost(product, principal: float) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+    """IRR annual rate and total cost of a 12-month product, from its terms with numpy-financial only.
+
+    Semantics: upfront/guarantee fees (upfront timing) are paid at disbursement; a monthly insurance premium is
+    the annual premium rate × principal / 12 each month; the monthly fee is on the original principal; a deposit
+    is withheld at disbursement and returned with the last instalment.
+    """
+    import numpy as np
+    import numpy_financial as npf
+
+    n, r = product.months, product.rate / 12
+    if product.method == "equal_installment":
+        payment = float(-npf.pmt(r, n, principal)) if r else principal / n
+        balance, interest = principal, []
+        for _ in range(n):
+            interest.append(balance * r)
+            balance -= payment - balance * r
+        principal_paid = [payment - i for i in interest]
+    else:  # equal_principal
+        principal_paid = [principal / n] * n
+        interest = [(principal - k * principal / n) * r for k in range(n)]
+    monthly = np.array(principal_paid) + np.array(interest) + principal * product.monthly_fee
+    upfront = principal * (product.upfront_fee + product.guarantee_fee)
+    if product.insurance_timing == "monthly":
+        monthly = monthly + principal * product.insurance_premium / 12
+    else:
+        upfront += principal * product.insurance_premium
+    deposit = principal * product.deposit
+    flows = np.concatenate([[principal - upfront - deposit], -monthly])
+    flows[-1] += deposit
+    cost = sum(interest) + principal * product.monthly_fee * n + upfront + (
+        principal * product.insurance_premium if product.insurance_timing == "monthly" else 0)
+    return float(npf.irr(flows)) * 12, cost
+
+
+def test_ex05_key_against_independent_cash_flows() -> None:
+    from microloan_sim.exercises import _product_set
+
+    exercise = ml.exercises.get("ex05")
+    for variant in range(50):
+        case = exercise.case(variant)
+        chosen, target, principal = _product_set(case)
+        key = exercise.expected(variant)
+        costs = {p.name: _independent_cost(p, principal) for p in chosen}
+        assert key["target_irr"] == pytest.approx(costs[target.name][0], abs=2e-4)     # payments rounded to 分
+        assert key["target_total_cost"] == pytest.approx(costs[target.name][1], abs=1.0)
+        assert key["cheapest"] == min(costs, key=lambda name: costs[name][0])
+        assert key["most_expensive"] == max(costs, key=lambda name: costs[name][0])
+        by_nominal = min(chosen, key=lambda p: p.rate).name
+        assert key["nominal_misleading"] == ("是" if by_nominal == key["cheapest"] else "否")
+        assert exercise.briefing(variant).note.count(target.name) == 1
+
+
+def test_ex06_decision_follows_the_rule_and_reasoning_goes_to_the_instructor() -> None:
+    exercise = ml.exercises.get("ex06")
+    decisions = set()
+    for variant in range(50):
+        key = exercise.expected(variant)
+        case = exercise.case(variant)
+        assert key["average_disposable"] == pytest.approx(independent_ex01_key(case)["average_disposable"])
+        expected_decision = ("拒绝" if key["grade"] == "C" else
+                             "有条件批准（降低额度）" if key["recommended"] < case.request.amount else "批准")
+        assert key["decision"] == expected_decision
+        decisions.add(key["decision"])
+        answers = {k: v for k, v in key.items() if v is not None}
+        answers["reasoning"] = "月可支配资金约为月供的 1.5 倍；流水与口述销售额一致。"
+        result = exercise.grade(answers, variant)
+        reasoning = next(item for item in result.items if item.item_id == "reasoning")
+        assert reasoning.status == "manual" and reasoning.points == 0
+        assert result.score == result.max_score - reasoning.max_points
+    assert len(decisions) >= 2   # the variants do not all lead to the same decision

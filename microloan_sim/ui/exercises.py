@@ -51,6 +51,12 @@ def documents_view(case: casebook.Case) -> str:
             + table_html(records, caption="月度原始记录（元；余额类为月末数）"))
 
 
+def briefing_view(briefing: exercises.Briefing) -> str:
+    """HTML of an exercise's extra material: a note and titled tables."""
+    tables = "".join(table_html(frame, index=False, caption=title) for title, frame in briefing.tables.items())
+    return f"<p class='ml-briefing'>{html.escape(briefing.note)}</p>{tables}"
+
+
 def feedback_view(result: GradeResult) -> str:
     """HTML table of per-item feedback with the total score."""
     rows = []
@@ -118,8 +124,12 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
 
     @safe(documents)
     def show_documents(_change: object = None) -> None:
-        case = exercise.case(learner_id())
-        replace_output(documents, documents_view(case))
+        who = learner_id()
+        briefing = exercise.briefing(who)
+        parts = [briefing_view(briefing)] if briefing else []
+        if exercise.spec.show_case_documents:
+            parts.append(documents_view(exercise.case(who)))
+        replace_output(documents, TABLE_CSS + "".join(parts))
 
     @safe(feedback)
     def on_submit(_button: object = None) -> None:
