@@ -353,7 +353,8 @@ def _products_key(case: casebook.Case) -> dict[str, Any]:
     table = products.compare(chosen, principal).set_index("产品编号")
     irr = table["年化利率（IRR）"]
     cheapest_nominal = table["名义年利率"].idxmin()
-    return {"cheapest": table.loc[irr.idxmin(), "产品"], "most_expensive": table.loc[irr.idxmax(), "产品"],
+    names = table["产品"]
+    return {"cheapest": names[irr.idxmin()], "most_expensive": names[irr.idxmax()],
             "target_irr": float(irr[target.id]), "target_total_cost": float(table.loc[target.id, "总成本（元）"]),
             "nominal_misleading": "是" if cheapest_nominal == irr.idxmin() else "否"}
 
@@ -378,7 +379,7 @@ def _decision_key(case: casebook.Case) -> dict[str, Any]:
     advice = sizing.recommend(case)
     grade = advice.rating.grade
     table = products.compare([products.get(pid) for pid in _EX06_PRODUCTS], max(advice.amount, 10_000.0))
-    cheapest = table.loc[table["年化利率（IRR）"].idxmin(), "产品"]
+    cheapest = table["产品"][table["年化利率（IRR）"].idxmin()]
     if grade == "C":
         decision = "拒绝"
     elif advice.amount < case.request.amount:
