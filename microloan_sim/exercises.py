@@ -379,7 +379,7 @@ def _decision_key(case: casebook.Case) -> dict[str, Any]:
     advice = sizing.recommend(case)
     grade = advice.rating.grade
     table = products.compare([products.get(pid) for pid in _EX06_PRODUCTS], max(advice.amount, 10_000.0))
-    cheapest = table["产品"][table["年化利率（IRR）"].idxmin()]
+    cheapest = str(table.sort_values("年化利率（IRR）")["产品"].iloc[0])
     if grade == "C":
         decision = "拒绝"
     elif advice.amount < case.request.amount:
