@@ -38,16 +38,19 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from ._data import data_path, load_yaml
 from .errors import InputError, require_number
+
+if TYPE_CHECKING:
+    from .casebook import Case
 
 CONFIG_FILE = "crosscheck.yaml"
 
@@ -644,7 +647,7 @@ def sales_from_bank_flows(account_inflow: float, account_share: float, reported_
 
 def sales_from_utilities(consumption: float, consumption_per_unit: float, unit_price: float,
                          reported_sales: float, *, base_consumption: float = 0.0, input_name: str = "用电量",
-                         unit: str = "千瓦时") -> CheckResult:
+                         unit: str = "千瓦时", output_unit: str = "件") -> CheckResult:
     """水电/物耗核定法 (domain §2.3 #11): ``产量 = (耗用量 − 基础耗用) ÷ 单位产品耗用``; ``销售额 = 产量 × 单价``.
 
     Works for electricity, water, packaging (cartons) or raw material used per unit of output.
@@ -663,6 +666,9 @@ def sales_from_utilities(consumption: float, consumption_per_unit: float, unit_p
         Use not tied to output (lighting, offices), deducted first.
     input_name, unit : str, optional
         Chinese name and unit of the input, for the explanation.
+    output_unit : str, optional
+        Unit of output (件, 只, 千只); ``"元"`` reads the method per 元 of sales, ``"万元"`` per 万元, with
+        ``unit_price`` 1 or 10,000.
 
     Returns
     -------
@@ -686,7 +692,12 @@ def sales_from_utilities(consumption: float, consumption_per_unit: float, unit_p
         "sales_from_utilities", output * price, reported,
         basis=(f"依据{input_name} {_fmt(used, unit)}"
                + (f"（扣除与产量无关的基础耗用 {_fmt(base, unit)}）" if base else "")
-               + f"，每件产品耗用 {per_unit:g} {unit}，推算产量 {output:,.0f} 件，按单价 {price:,.2f} 元推算销售额"),
+               + (f"，每件产品耗用 {per_unit:g} {unit}，推算产量 {output:,.0f} 件，按单价 {price:,.2f} 元推算销售额"
+                  if output_unit == "件" else
+                  f"，每{output_unit}销售额耗用 {per_unit:g} {unit}，推算销售额 {output:,.1f} {output_unit}"
+                  if output_unit in ("元", "万元") else
+                  f"，每{output_unit}产品耗用 {per_unit:g} {unit}，推算产量 {output:,.1f} {output_unit}，按每{output_unit} "
+                  f"{price:,.2f} 元推算销售额")),
         what="推算销售额",
         higher=_SALES_HIGHER + "也可能单位耗用估计偏低，或有与生产无关的用量（如出租、生活用电）。",
         lower=_SALES_LOWER + "也可能单位耗用估计偏高，或部分生产外包。",
@@ -1056,8 +1067,14 @@ def family_spending_check(reported_spending: float, members: int, per_capita: fl
 
 
 _PURPOSES = {"working_capital": "working_capital", "流动资金": "working_capital", "备货": "working_capital",
-             "fixed_assets": "fixed_assets", "固定资产": "fixed_assets", "设备": "fixed_assets"}
-_PURPOSE_NAMES = {"working_capital": "流动资金（备货）", "fixed_assets": "固定资产（设备、装修）"}
+             "fixed_assets": "fixed_assets", "固定资产": "fixed_assets", "设备": "fixed_assets",
+             "seasonal_working_capital": "seasonal_working_capital", "季节性备货": "seasonal_working_capital",
+             "种养殖周期": "seasonal_working_capital", "consumption": "consumption", "消费": "consumption",
+             "receivable_financing": "receivable_financing", "应收账款融资": "receivable_financing",
+             "供应链": "receivable_financing"}
+_PURPOSE_NAMES = {"working_capital": "流动资金（备货）", "fixed_assets": "固定资产（设备、装修）",
+                  "seasonal_working_capital": "季节性生产周期（种养殖）", "consumption": "个人消费（按月收入计）",
+                  "receivable_financing": "供应链流动资金（应收账款占用）"}
 
 
 def loan_purpose_check(requested_amount: float, monthly_sales: float, purpose: str = "working_capital",
@@ -1079,7 +1096,8 @@ def loan_purpose_check(requested_amount: float, monthly_sales: float, purpose: s
     sales = require_number(monthly_sales, "月销售额", strictly_positive=True)
     key = _PURPOSES.get(str(purpose).strip())
     if key is None:
-        raise InputError(f"应为 working_capital（流动资金）或 fixed_assets（固定资产），收到“{purpose}”",
+        raise InputError(f"应为 working_capital（流动资金）、fixed_assets（固定资产）、seasonal_working_capital"
+                         f"（季节性备货）、receivable_financing（供应链）或 consumption（消费），收到“{purpose}”",
                          field="贷款用途")
     if max_months_of_sales is None:
         months = _parameter("loan_purpose", key, "可支撑月数")
@@ -1096,6 +1114,145 @@ def loan_purpose_check(requested_amount: float, monthly_sales: float, purpose: s
         higher="申请金额在经营规模可支撑的范围内。",
         lower="申请金额超过经营规模可支撑的范围：资金可能另有用途（还其他债务、投资其他项目），需核实用途。",
         evidence=("借款申请（金额、用途）", "损益表（月销售额）", "用途凭证（购货合同、设备报价单）"),
+    )
+
+
+# --------------------------------------------------------------------------- checks on documents gathered on site
+
+def inventory_count_check(counted_inventory: float, declared_inventory: float) -> CheckResult:
+    """存货盘点核对: the inventory counted on site (点货, at cost) vs the inventory the borrower declares.
+
+    ``deviation = (盘点存货 − 申报存货) ÷ 申报存货``; a negative deviation means the declared stock is not on the
+    shelves (over-stated inventory, inflated equity).
+
+    Parameters
+    ----------
+    counted_inventory : float
+        Sum of the inventory count sheet (quantity × unit cost), ≥ 0.
+    declared_inventory : float
+        Inventory the borrower declares (> 0).
+
+    Returns
+    -------
+    CheckResult
+
+    Examples
+    --------
+    >>> r = inventory_count_check(200_000, 300_000)
+    >>> round(r.deviation, 4), r.verdict.value
+    (-0.3333, '矛盾')
+    >>> inventory_count_check(98_000, 100_000).verdict.value
+    '一致'
+    """
+    counted = require_number(counted_inventory, "盘点存货（成本）", minimum=0)
+    declared = require_number(declared_inventory, "申报存货", strictly_positive=True)
+    return _result(
+        "inventory_count", counted, declared, what="盘点存货", reported_label="申报存货",
+        basis=f"依据现场存货盘点表（按进价计）合计 {counted:,.0f} 元，核对借款人申报的存货",
+        higher="盘点的存货多于申报：可能有未申报的存货（如另有仓库），或申报时低估；也要看是否把代销货算了进去。",
+        lower="盘点的存货少于申报：申报的存货可能被夸大（权益虚高），或存货已被抵押、转移、变质处理。",
+        evidence=("存货盘点表（点货）", "借款人申报的存货"),
+    )
+
+
+def debt_service_check(seen_monthly_payments: float, declared_monthly_payments: float) -> CheckResult:
+    """负债核实（流水还款检验）: regular loan repayments seen in the bank statement vs the declared debts.
+
+    The check is one-sided. Repayments the statement shows but the declared debts do not explain point to
+    hidden debt; declared debts paid from another account are no risk. Deviation:
+
+    ``偏差 = max(0, 流水所见月还款 − 申报月还款) ÷ 流水所见月还款`` (the share of the repayments seen that no
+    declared debt explains, 0–1).
+
+    Parameters
+    ----------
+    seen_monthly_payments : float
+        Average monthly repayments to lenders seen in the statement (recurring: loans, instalments, credit
+        cards, private lenders), ≥ 0.
+    declared_monthly_payments : float
+        Monthly repayments of the debts the borrower declared, ≥ 0.
+
+    Returns
+    -------
+    CheckResult
+
+    Examples
+    --------
+    >>> r = debt_service_check(5_400, 2_400)
+    >>> round(r.deviation, 4), r.verdict.value
+    (0.5556, '矛盾')
+    >>> debt_service_check(2_400, 2_400).verdict.value
+    '一致'
+    >>> debt_service_check(1_000, 2_400).deviation  # a declared debt paid from another account
+    0.0
+    """
+    seen = require_number(seen_monthly_payments, "流水所见月还款", minimum=0)
+    declared = require_number(declared_monthly_payments, "申报负债的月还款", minimum=0)
+    deviation = max(0.0, seen - declared) / seen if seen > 0 else 0.0
+    return _result(
+        "debt_service", seen, declared, deviation=deviation, what="流水所见月还款", reported_label="申报月还款",
+        basis=("依据银行流水中按月出现的还款（贷款利息和本金、分期、信用卡、私人借款），核对借款人申报的负债；"
+               "偏差 = 申报负债解释不了的还款 ÷ 流水所见还款"),
+        tolerance_text=(f"未解释的还款占 {_bounds('debt_service')['explain']:.0%} 以内为一致，超过 "
+                        f"{_bounds('debt_service')['contradiction']:.0%} 为矛盾；申报的还款多于流水所见不算矛盾"),
+        higher=("流水中有申报负债解释不了的定期还款：可能有隐性负债（民间借款、他行贷款、信用卡分期），"
+                "需逐笔问清债权人、余额和期限，并查征信。"),
+        lower="申报的还款都能在流水中找到或从其他账户支付。",
+        evidence=("银行流水（还款、利息、分期）", "借款人申报的负债清单", "征信报告"),
+        details={"未解释的月还款": max(0.0, seen - declared)},
+    )
+
+
+def household_spending_bank_check(seen_monthly_spending: float, declared_monthly_spending: float) -> CheckResult:
+    """流水家庭开支检验: household spending paid from the account(s) is a floor for the declared spending.
+
+    One-sided: ``偏差 = max(0, 流水所见家庭开支 − 申报家庭开支) ÷ 申报家庭开支``. Spending the statement
+    shows beyond what is declared (school fees, shopping, travel paid from the business account) means the
+    declared household spending is too low and the disposable income over-stated.
+
+    Examples
+    --------
+    >>> r = household_spending_bank_check(7_250, 5_500)
+    >>> round(r.deviation, 4), r.verdict.value
+    (0.3182, '矛盾')
+    >>> household_spending_bank_check(3_000, 6_000).deviation
+    0.0
+    """
+    seen = require_number(seen_monthly_spending, "流水所见月家庭开支", minimum=0)
+    declared = require_number(declared_monthly_spending, "申报月家庭开支", strictly_positive=True)
+    return _result(
+        "household_spending_from_bank", seen, declared, deviation=max(0.0, seen - declared) / declared,
+        what="流水所见家庭开支", reported_label="申报家庭开支",
+        basis="依据银行流水中的家庭消费支出（购物、学费、旅游、日常消费），核对借款人申报的家庭开支",
+        tolerance_text=(f"流水所见超出申报 {_bounds('household_spending_from_bank')['explain']:.0%} 以内为一致，"
+                        f"超过 {_bounds('household_spending_from_bank')['contradiction']:.0%} 为矛盾；"
+                        "流水所见少于申报不算矛盾（部分开支用现金）"),
+        higher=("仅经本账户支付的家庭开支就已超过申报：家庭开支被少报（可能把家庭消费记在经营账上），"
+                "月可支配资金被高估。"),
+        lower="流水所见的家庭开支没有超过申报（其余开支可能用现金或其他账户支付）。",
+        evidence=("银行流水（消费、学费、购物等支出）", "借款人申报的家庭开支"),
+    )
+
+
+def salary_from_payroll(payroll_monthly: float, reported_salary: float) -> CheckResult:
+    """代发工资核定法: salary paid in by the employer (代发工资 in the statement) vs the declared monthly salary.
+
+    Examples
+    --------
+    >>> r = salary_from_payroll(9_000, 12_600)
+    >>> round(r.deviation, 4), r.verdict.value
+    (-0.2857, '矛盾')
+    >>> salary_from_payroll(9_000, 9_000).verdict.value
+    '一致'
+    """
+    paid = require_number(payroll_monthly, "流水中月均代发工资", minimum=0)
+    reported = require_number(reported_salary, "申报月工资", strictly_positive=True)
+    return _result(
+        "salary_from_payroll", paid, reported, what="月均代发工资", reported_label="申报月工资",
+        basis=f"依据银行流水中单位代发工资月均 {paid:,.0f} 元，核对借款人申报的月收入",
+        higher="代发工资高于申报：申报可能偏保守，或流水中含奖金、报销。",
+        lower="代发工资低于申报：申报的收入可能被夸大，或部分收入以现金、其他账户发放，需提供证明。",
+        evidence=("银行流水（代发工资）", "单位收入证明", "借款人申报的月收入"),
     )
 
 
@@ -1172,6 +1329,13 @@ METHODS: dict[str, MethodInfo] = {m.id: m for m in (
     _info("family_spending", "家庭开支与生活水平检验", 7, family_spending_check, "家庭开支检验",
           "family_spending_check"),
     _info("loan_purpose", "贷款用途与经营规模检验", 7, loan_purpose_check, "贷款用途检验", "loan_purpose_check"),
+    _info("inventory_count", "存货盘点核对", 5, inventory_count_check, "点货核对", "存货盘点",
+          "inventory_count_check"),
+    _info("debt_service", "负债核实（流水还款检验）", 3, debt_service_check, "负债核实", "隐性负债检验",
+          "debt_service_check"),
+    _info("household_spending_from_bank", "流水家庭开支检验", 3, household_spending_bank_check, "流水家庭开支",
+          "household_spending_bank_check"),
+    _info("salary_from_payroll", "代发工资核定法", 3, salary_from_payroll, "代发工资核定", "工资流水核定"),
 )}
 
 
@@ -1230,10 +1394,337 @@ def to_frame(results: Iterable[CheckResult]) -> pd.DataFrame:
                                        "说明"])
 
 
+
+
+# --------------------------------------------------------------------------- run_all: every method that applies to a case
+
+_NON_SALES_WORDS = r"租金|工资|利息收入|退款|补贴|理财|家用|报销"
+_HOUSEHOLD_WORDS = r"消费|购物|学费|旅游|生活费|医疗|网购"
+_DEBT_WORDS = r"利息|还款|月供|本金"
+_TAXED_SALES_REGIMES = ("查账征收", "小规模纳税人", "免税农产品")
+
+
+def _cite(result: CheckResult, evidence: str) -> CheckResult:
+    """The result with the documents it used named at the start of the explanation."""
+    return replace(result, explanation=f"证据：{evidence}。{result.explanation}")
+
+
+@dataclass(frozen=True)
+class _Basis:
+    """What the borrower claims and what the officer knows, as run_all uses it."""
+
+    sales: float               # claimed monthly sales (salary for a salaried borrower)
+    margin: float | None       # claimed gross margin
+    household: float           # claimed monthly household spending
+    inventory: float           # declared inventory
+    total_debt: float
+    debt_service: float
+    salary: float | None
+    members: int
+    area: str
+    norm: str | None
+    purpose: str
+
+
+def run_all(case: Case, *, with_flaws: bool = True) -> list[CheckResult]:
+    """Run every cross-check that applies to ``case``, on the documents an officer gathers.
+
+    The documents come from :func:`microloan_sim.documents.build_documents` (with the case's planted flaws,
+    or the clean control with ``with_flaws=False``). A case without ``investigation.yaml`` yet gets the checks
+    that need only its records and household block (equity, turnover days, ratios, family spending, loan
+    purpose); a case without ``answer_key.yaml`` is run clean. Each result's explanation starts with the
+    documents it used. Methods and groups:
+
+    1. 权益交叉检验: the borrower's *claimed* profit (claimed sales × claimed margin − expenses − claimed
+       household spending − declared repayments) rolled from the opening balance sheet, plus the principal
+       repaid (deducted in the IPC profit line but not reducing equity, see
+       :func:`microloan_sim.statements.equity_link`), vs today's reconstructed balance sheet.
+    2. 加权毛利率 (price survey) vs claimed margin; 进货核定法 (purchase invoices, opening and counted
+       inventory, weighted margin); 分类核定法 (the product bought from its own supplier).
+    3. 流水核定法 (business inflows from :func:`microloan_sim.offsite.analyse`, less identified non-sales
+       inflows, ÷ account share); 负债核实 (recurring repayments vs declared debts); 流水家庭开支;
+       代发工资核定法 (salaried borrowers).
+    4. 水电物耗核定法 (electricity bills).
+    5. 存货盘点核对; 存货 / 应收账款周转天数 vs industry norms (skipped when the balance is below 10% of a
+       month's cost or sales).
+    6. 不同来源核对 per topic (borrower's claim vs spouse, employee, supplier…); 账本核定法; 票据核定法 (tax
+       declarations, where the regime taxes actual sales).
+    7. 毛利率 and 费用率 vs industry norms; 家庭开支与生活水平; 贷款用途与经营规模.
+
+    Parameters
+    ----------
+    case : Case
+        A loaded case (canonical or variant).
+    with_flaws : bool, optional
+        Use the documents with the planted flaws (default) or the clean control.
+
+    Returns
+    -------
+    list of CheckResult
+
+    Examples
+    --------
+    >>> import microloan_sim as ml
+    >>> results = run_all(ml.casebook.load_case("C01"))
+    >>> len({r.method for r in results}) >= 10
+    True
+    >>> clean = run_all(ml.casebook.load_case("C01"), with_flaws=False)
+    >>> any(r.verdict is Verdict.CONTRADICTION for r in clean)
+    False
+    """
+    from . import documents as dm
+    from .statements import balance_sheet, income_statement
+
+    docs = None
+    if dm.has_investigation(case):
+        docs = dm.build_documents(case, with_flaws=bool(with_flaws) and dm.has_answer_key(case))
+    basis = _basis(case, docs)
+    pnl = income_statement(case).monthly
+    n = case.months
+    results: list[CheckResult] = [_equity(case, basis, pnl)]
+    if docs is not None:
+        results += _document_checks(case, docs, basis)
+    closing = balance_sheet(case)
+    norms: dict[str, float] = {}
+    if case.segment != "consumer":
+        try:
+            norms = industry_norms(basis.norm or case.industry)
+        except InputError:
+            norms = {}
+    margin = basis.margin
+    if "inventory_days" in norms and margin is not None:
+        claimed_cogs = basis.sales * (1 - margin)
+        if claimed_cogs > 0 and basis.inventory >= 0.1 * claimed_cogs:
+            results.append(_cite(inventory_days_check(basis.inventory, claimed_cogs, norms["inventory_days"]),
+                                 "申报的存货、申报销售额与毛利率推出的月销货成本，行业参考天数（示例参数）"))
+    receivables = float(closing.items["accounts_receivable"])
+    if "receivable_days" in norms and basis.sales > 0 and receivables >= 0.1 * basis.sales:
+        results.append(_cite(receivable_days_check(receivables, basis.sales, norms["receivable_days"]),
+                             "重构资产负债表的应收账款、申报销售额，行业参考天数（示例参数）"))
+    if "gross_margin" in norms and margin is not None and margin > 0:
+        results.append(_cite(gross_margin_check(margin, norms["gross_margin"]),
+                             "借款人申报的毛利率，行业参考毛利率（示例参数）"))
+    expenses = float(pnl["operating_expenses"].mean())
+    if "expense_ratio" in norms and expenses > 0 and basis.sales > 0:
+        results.append(_cite(expense_ratio_check(expenses, basis.sales, norms["expense_ratio"]),
+                             f"重构损益表的月均经营费用、申报销售额（{n} 个月），行业参考费用率（示例参数）"))
+    if basis.household > 0:
+        extras = dict(docs.facts.household_extras) if docs is not None else {}
+        results.append(_cite(family_spending_check(basis.household, basis.members, area=basis.area, extra=extras),
+                             "借款人申报的家庭开支、家庭人口与现场所见的额外开支（学费、养车等）"))
+    if basis.sales > 0:
+        months = _parameter("loan_purpose", basis.purpose, "可支撑月数")
+        results.append(_cite(loan_purpose_check(case.request.amount, basis.sales, basis.purpose, months),
+                             f"借款申请（{case.request.purpose}）、申报的月{'收入' if basis.salary else '销售额'}"))
+    return results
+
+
+def _basis(case: Case, docs: Any) -> _Basis:
+    r = case.records
+    purpose = {"farm": "seasonal_working_capital", "consumer": "consumption"}.get(case.segment, "working_capital")
+    if docs is not None:
+        claims, facts = docs.claims, docs.facts
+        sales = claims.monthly_salary if claims.monthly_salary is not None else claims.monthly_sales
+        return _Basis(sales=float(sales), margin=claims.gross_margin, household=claims.household_spending,
+                      inventory=claims.inventory, total_debt=claims.total_debt, debt_service=claims.monthly_debt_service,
+                      salary=claims.monthly_salary, members=facts.members, area=facts.area, norm=facts.industry_norm,
+                      purpose=facts.loan_purpose)
+    revenue = float(r["revenue"].sum())
+    margin = 1 - float(r["cost_of_goods_sold"].sum()) / revenue if revenue > 0 and case.segment != "consumer" else None
+    payments = float((r["business_loan_interest"] + r["business_loan_principal"] + r["private_loan_interest"]
+                      + r["private_loan_principal"]).mean())
+    salary = float(r["other_income"].mean()) if case.segment == "consumer" else None
+    return _Basis(sales=salary if salary is not None else float(r["revenue"].mean()), margin=margin,
+                  household=float(r["household_expenses"].mean()),
+                  inventory=float(r["inventory"].iloc[-1]), total_debt=0.0, debt_service=payments, salary=salary,
+                  members=case.household.members, area="农村" if case.segment == "farm" else "城镇", norm=None,
+                  purpose=purpose)
+
+
+def _equity(case: Case, basis: _Basis, pnl: pd.DataFrame) -> CheckResult:
+    from .statements import balance_sheet
+
+    r = case.records
+    n = case.months
+    revenue = float(r["revenue"].mean())
+    true_margin = 1 - float(r["cost_of_goods_sold"].sum()) / float(r["revenue"].sum()) if revenue > 0 else 0.0
+    margin = basis.margin if basis.margin is not None else true_margin
+    if basis.salary is not None:  # a salaried borrower: the claimed wages against those in the records
+        income_gap = basis.salary - float(r["other_income"].mean())
+    else:
+        income_gap = basis.sales * margin - revenue * true_margin
+    gap = income_gap + float(r["household_expenses"].mean()) - basis.household
+    claimed = float(pnl["disposable_income"].sum()) + n * gap
+    principal = float((r["business_loan_principal"] + r["private_loan_principal"]).sum())
+    opening = balance_sheet(case, "opening").equity
+    actual = balance_sheet(case).equity
+    injections, withdrawals = float(r["injections"].sum()), float(r["withdrawals"].sum())
+    appreciation = float(r["appreciation"].sum())
+    average = claimed / n
+    note = ""
+    if average <= 0:
+        grown = (actual - opening - principal - injections + withdrawals - appreciation) / n
+        average = max(grown, 0.02 * basis.sales, 1.0)
+        note = f"（申报口径的月可支配资金不为正，偏差率改按资产负债表反映的月均 {average:,.0f} 元计算）"
+    result = equity_check(opening, claimed + principal, injections, withdrawals, appreciation, 0.0, actual, n,
+                          average)
+    return replace(result, explanation=(
+        f"证据：期初资产负债表、今日重构的资产负债表（存货按盘点）、借款人申报的销售额、毛利率和家庭开支。"
+        f"期间利润取申报口径的 {n} 个月累计月可支配资金 {claimed:,.0f} 元，加上已在损益中扣减、但不减少权益的"
+        f"还本 {principal:,.0f} 元；折旧已在损益中扣减{note}。{result.explanation}"),
+        details={**result.details, "申报口径累计月可支配资金": claimed, "期间还本": principal})
+
+
+def _document_checks(case: Case, docs: Any, basis: _Basis) -> list[CheckResult]:
+    from . import documents as dm
+
+    n = case.months
+    facts, claims = docs.facts, docs.claims
+    period = f"{docs.months[0]} 至 {docs.months[-1]}"
+    out: list[CheckResult] = []
+    sales_total = basis.sales * n
+
+    # Group 2: purchases and margin.
+    if facts.weighted_margin is not None and basis.margin is not None:
+        products = facts.products[["share", "purchase_price", "sale_price"]]
+        out.append(_cite(weighted_margin_check(products, basis.margin),
+                         f"现场价格调查（{len(products)} 类商品的进价、售价和销售占比）、借款人申报的毛利率"))
+    invoices = docs.purchase_invoices
+    counted = float(docs.inventory_count["amount"].sum()) if not docs.inventory_count.empty else 0.0
+    if facts.weighted_margin is not None and not invoices.empty and sales_total > 0:
+        bought = float(invoices["amount"].sum())
+        if bought + facts.opening_inventory - counted > 0:
+            out.append(_cite(sales_from_purchases(bought, facts.opening_inventory, counted, facts.weighted_margin,
+                                                  sales_total),
+                             f"进货发票（{len(invoices)} 张，{period}）、上次调查的期初存货、今日存货盘点表、"
+                             f"加权毛利率"))
+        if facts.key_supplier:
+            mine = invoices[invoices["supplier"] == facts.key_supplier]
+            cogs = float(mine["amount"].sum()) - facts.key_cost_share * (counted - facts.opening_inventory)
+            if cogs > 0:
+                out.append(_cite(sales_from_product_share(cogs / (1 - facts.key_margin), facts.key_share, sales_total,
+                                                          product=facts.key_product),
+                                 f"{facts.key_supplier}的进货发票（{len(mine)} 张）、该类商品毛利率和销售占比、"
+                                 f"存货变动按其占比分摊"))
+
+    # Group 3: the bank statement.
+    tx_count = len(docs.bank_transactions)
+    cite_bank = f"银行流水（{facts.account}，{period}，共 {tx_count:,} 笔）"
+    report = _bank_report(docs)
+    tx = report.transactions
+    amount = tx["amount"]
+    business = (amount > 0) & ~tx["non_sales_inflow"]
+    identified = business & tx["description"].str.contains(_NON_SALES_WORDS, regex=True)
+    business_total = report.average_monthly_business_inflow * len(report.monthly)
+    if basis.salary is not None:
+        payroll = float(amount[business & tx["description"].str.contains("工资")].sum()) / n
+        out.append(_cite(salary_from_payroll(payroll, basis.salary), cite_bank))
+    elif basis.sales > 0:
+        other = float(amount[identified].sum())
+        out.append(_cite(sales_from_bank_flows(business_total / n, facts.account_share, basis.sales,
+                                               non_sales_inflow=min(other, business_total) / n),
+                         cite_bank + f"，剔除家庭成员、本人账户、过账和贷款入账，另剔除租金、工资等非销售入账；"
+                                     f"借款人所说经账户收款的比例 {facts.account_share:.0%}；以下金额均为月均数"))
+    outflow = amount < 0
+    debt_rows = tx[outflow & tx["description"].str.contains(_DEBT_WORDS, regex=True)]
+    months_seen = debt_rows.groupby("counterparty")["month"].nunique()
+    recurring = months_seen[months_seen >= max(3, n // 2)].index
+    seen = float(-debt_rows.loc[debt_rows["counterparty"].isin(recurring), "amount"].sum()) / n
+    if seen > 0 or basis.debt_service > 0:
+        lenders = "、".join(map(str, recurring)) or "无"
+        out.append(_cite(debt_service_check(seen, basis.debt_service),
+                         f"{cite_bank}中按月出现的还款（对象：{lenders}），借款人申报的负债清单"))
+    spent = float(-amount[outflow & tx["description"].str.contains(_HOUSEHOLD_WORDS, regex=True)].sum()) / n
+    if basis.household > 0:
+        out.append(_cite(household_spending_bank_check(spent, basis.household),
+                         f"{cite_bank}中的消费、学费、购物、旅游等家庭支出，借款人申报的家庭开支"))
+
+    # Group 4: utilities.
+    bills = docs.utility_bills
+    if facts.kwh_per_unit is not None and not bills.empty and sales_total > 0:
+        out.append(_cite(sales_from_utilities(float(bills["kwh"].sum()), facts.kwh_per_unit, facts.unit_price,
+                                              sales_total, base_consumption=facts.base_kwh * n,
+                                              output_unit=facts.output_unit),
+                         f"电费单（{len(bills)} 个月，电价约 {facts.tariff:g} 元/千瓦时）、每月基础用电 "
+                         f"{facts.base_kwh:g} 千瓦时与单位耗电（现场观察与同业经验）"))
+
+    # Group 5: the inventory count.
+    if claims.inventory > 0 and case.segment != "consumer":
+        out.append(_cite(inventory_count_check(counted, claims.inventory),
+                         f"今日存货盘点表（{len(docs.inventory_count)} 项）、借款人申报的存货"))
+
+    # Group 6: different sources.
+    out += _respondent_checks(case, docs, basis, dm)
+    ledger = docs.sales_ledger
+    if not ledger.empty and sales_total > 0:
+        out.append(_cite(sales_from_documents(ledger["amount"].tolist(), sales_total, "ledger"),
+                         f"借款人的销售账本（{len(ledger)} 个月）"))
+    taxes = docs.tax_records
+    if facts.tax_regime in _TAXED_SALES_REGIMES and not taxes.empty and sales_total > 0:
+        out.append(_cite(sales_from_documents(taxes["declared_sales"].tolist(), sales_total, "invoices"),
+                         f"纳税记录（{facts.tax_regime}，{len(taxes)} 个季度的申报销售额）"))
+    return out
+
+
+@lru_cache(maxsize=64)
+def _bank_report(docs: Any) -> Any:
+    """:func:`microloan_sim.offsite.analyse` of a documents bundle's statement, cached per bundle."""
+    from .offsite import analyse
+
+    return analyse(docs.bank_transactions, related_parties=docs.facts.related_parties,
+                   borrower_name=docs.facts.borrower)
+
+
+def _respondent_checks(case: Case, docs: Any, basis: _Basis, dm: Any) -> list[CheckResult]:
+    inv = dm.load_investigation(case)
+    statements = docs.statements
+    claims = docs.claims
+    own = {"月均销售额": basis.sales if basis.salary is None else None, "月工资收入": basis.salary,
+           "家庭月开支": basis.household, "负债合计": basis.total_debt, "存货（按进价）": claims.inventory}
+    units = {name: unit for name, unit in dm.TOPICS.values()}
+    results = []
+    for topic, group in statements.groupby("topic", sort=False):
+        topic = str(topic)
+        if topic == "月均进货额":
+            for resp in inv.respondents:
+                if resp.supplier is None:
+                    continue
+                said = group[group["respondent"] == resp.name]
+                if said.empty:
+                    continue
+                mine = docs.purchase_invoices
+                billed = float(mine.loc[mine["supplier"] == resp.supplier, "amount"].sum()) / case.months
+                if billed <= 0:
+                    continue
+                pair = {"进货发票": billed, f"{resp.role}（{resp.name}）": float(said["value"].iloc[0])}
+                results.append(_cite(source_disagreement_check(pair, "进货发票", item=f"从{resp.supplier}的月均进货额",
+                                                               unit="元"),
+                                     f"{resp.supplier}的进货发票、{resp.role}{resp.name}的询问记录"))
+            continue
+        sources: dict[str, float] = {}
+        claim = own.get(topic)
+        if claim is not None and claim > 0:
+            sources["借款人"] = float(claim)
+        if topic == "月工资收入" and docs.tax_records is not None and not docs.tax_records.empty \
+                and docs.facts.tax_regime == "个人所得税":
+            sources["个税记录"] = float(docs.tax_records["declared_sales"].sum()) / case.months
+        for _, row in group.iterrows():
+            sources[f"{row['role']}（{row['respondent']}）"] = float(row["value"])
+        if len(sources) < 2 or all(v <= 0 for v in sources.values()):
+            continue
+        who = "借款人" if "借款人" in sources else next(k for k, v in sources.items() if v > 0)
+        unit = "元" if units.get(topic, "元").startswith("元") else units[topic]
+        people = "、".join(k for k in sources if k != "借款人")
+        results.append(_cite(source_disagreement_check(sources, who, item=topic, unit=unit),
+                             f"借款人申报与{people}的询问记录（话题：{topic}）"))
+    return results
+
+
 __all__ = [
     "CheckResult", "GROUPS", "METHODS", "MethodInfo", "Verdict", "equity_check", "equity_check_b",
     "expense_ratio_check", "family_spending_check", "gross_margin_check", "industry_norms", "inventory_days_check",
-    "load_config", "loan_purpose_check", "method", "quantity_check", "receivable_days_check", "receivables_check",
+    "debt_service_check", "household_spending_bank_check", "inventory_count_check", "salary_from_payroll",
+    "run_all", "load_config", "loan_purpose_check", "method", "quantity_check", "receivable_days_check", "receivables_check",
     "run_method", "sales_from_bank_flows", "sales_from_commissions", "sales_from_documents",
     "sales_from_product_share", "sales_from_purchases", "sales_from_statement", "sales_from_utilities",
     "source_disagreement_check", "to_frame", "tolerances", "verdict_for", "weighted_gross_margin",

@@ -549,6 +549,10 @@ def test_every_result_names_evidence_and_is_finite() -> None:
         cc.expense_ratio_check(10, 100, 0.1),
         cc.family_spending_check(7_200, 4),
         cc.loan_purpose_check(100_000, 100_000),
+        cc.inventory_count_check(90_000, 100_000),
+        cc.debt_service_check(3_000, 2_000),
+        cc.household_spending_bank_check(4_000, 6_000),
+        cc.salary_from_payroll(9_000, 9_500),
     ]
     assert {r.method for r in results} == set(cc.METHODS)
     for r in results:

@@ -61,7 +61,7 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_domain_modules_do_not_import_ui_libraries() -> None:
     """Layers point one way: domain modules never import ipywidgets, IPython or matplotlib."""
     domain = ["casebook", "statements", "crosscheck", "rating", "sizing", "schedules", "pricing", "products",
-              "exercises", "gradebook", "labels", "offsite", "errors", "_data"]
+              "exercises", "gradebook", "labels", "offsite", "documents", "errors", "_data"]
     for name in domain:
         path = REPO / "microloan_sim" / f"{name}.py"
         if path.exists():
