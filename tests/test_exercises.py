@@ -226,3 +226,37 @@ def test_ex06_decision_follows_the_rule_and_reasoning_goes_to_the_instructor() -
         assert reasoning.status == "manual" and reasoning.points == 0
         assert result.score == result.max_score - reasoning.max_points
     assert len(decisions) >= 2   # the variants do not all lead to the same decision
+
+
+def test_ex02_key_from_documents_and_the_answer_key_file() -> None:
+    import yaml
+
+    from microloan_sim import crosscheck, documents
+
+    exercise = ml.exercises.get("ex02")
+    flaws = yaml.safe_load((exercise.case(None).folder / "answer_key.yaml").read_text(encoding="utf-8"))
+    kinds = {flaw["kind"] for flaw in flaws["flaws"]}
+    for variant in [None, *range(20)]:
+        case = exercise.case(variant)
+        docs = documents.build_documents(case)
+        key = exercise.expected(variant)
+        count = docs.inventory_count
+        assert key["counted_inventory"] == pytest.approx(float((count["quantity"] * count["unit_cost"]).sum()), abs=1)
+        said = docs.statements.set_index(["role", "topic"])["value"]
+        assert key["debt_gap"] == pytest.approx(said[("配偶", "负债合计")] - docs.claims.debts["balance"].sum())
+        assert (key["sales_verdict"] == "被夸大") == ("inflated_sales" in kinds)
+        assert (key["debt_verdict"] == "有隐性负债") == ("hidden_debt" in kinds)
+        assert (key["inventory_verdict"] == "被高报") == ("overstated_inventory" in kinds)
+        # the classification agrees with what the engine sees in the learner's own variant
+        verdicts = {r.method: r for r in crosscheck.run_all(case)}
+        if key["sales_verdict"] == "被夸大":
+            bank = verdicts["sales_from_bank_flows"]
+            assert bank.verdict.value == "矛盾" and bank.expected < bank.reported
+        if key["inventory_verdict"] == "被高报":
+            assert verdicts["inventory_count"].verdict.value == "矛盾"
+        result = exercise.grade(key, variant)
+        assert result.score == result.max_score
+    briefing = exercise.briefing(3)
+    shown = briefing.note + "".join(frame.to_string() for frame in briefing.tables.values())
+    for flaw in flaws["flaws"]:
+        assert flaw["description"] not in shown   # the answer key never reaches the learner
