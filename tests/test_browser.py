@@ -184,3 +184,29 @@ def test_instructor_dashboard_in_instructor_mode(tmp_path: Path, browser) -> Non
 
 def test_instructor_dashboard_is_not_served_to_learners(voila: str) -> None:
     assert _status(render_url(voila, "exercises/instructor_成绩册.ipynb")) == 404
+
+
+def test_product_comparator_fee_changes_the_annualised_rate(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    page.goto(render_url(voila, "course/05b_合作微贷.ipynb"))
+    page.locator(".ml-compare-summary").first.wait_for()
+    table = page.locator(".widget-output table").first
+    table.wait_for()
+    before = table.inner_text()
+    assert "年化利率（IRR）" in before
+    page.get_by_text("调整一个产品的利率和费用").first.click()   # open the fee editor of the first comparator
+    handle = page.locator(".ml-fee-guarantee-fee .noUi-handle").first
+    handle.wait_for(state="visible")
+    assert handle.get_attribute("aria-valuenow") == "1.0"      # 政府性融资担保贷款: 1 % a year (示例参数)
+    handle.click()
+    for _ in range(10):                       # +1.0 percentage point of guarantee fee on the edited product
+        page.keyboard.press("ArrowRight")
+    page.wait_for_function("t => document.querySelector('.widget-output table').innerText !== t", arg=before)
+    after = table.inner_text()
+
+    def irr_of(text: str, product: str = "政府性融资担保贷款") -> float:
+        header = text.splitlines()[1].split("\t")
+        row = next(line.split("\t") for line in text.splitlines() if line.startswith(product))
+        return float(row[header.index("年化利率（IRR）")].rstrip("%"))
+
+    assert irr_of(after) > irr_of(before)    # a higher guarantee fee raises the true annualised cost
+    assert "Traceback" not in page.content()

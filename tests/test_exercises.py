@@ -236,7 +236,7 @@ def test_ex02_key_from_documents_and_the_answer_key_file() -> None:
     exercise = ml.exercises.get("ex02")
     flaws = yaml.safe_load((exercise.case(None).folder / "answer_key.yaml").read_text(encoding="utf-8"))
     kinds = {flaw["kind"] for flaw in flaws["flaws"]}
-    for variant in [None, *range(20)]:
+    for variant in [None, *range(50)]:
         case = exercise.case(variant)
         docs = documents.build_documents(case)
         key = exercise.expected(variant)
