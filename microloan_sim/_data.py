@@ -49,6 +49,31 @@ def load_yaml(path: Path) -> Any:
         raise InputError("文件不是 UTF-8 编码", file=path.name) from None
 
 
+def load_yaml_mapping(path: Path, *, display_name: str | None = None) -> dict[str, Any]:
+    """:func:`load_yaml` for files whose top level must be a mapping (every data file of the package).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "list.yaml"
+    >>> _ = p.write_text("[1, 2]", encoding="utf-8")
+    >>> load_yaml_mapping(p)
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 文件 list.yaml：内容应为键值表（YAML mapping）
+    """
+    raw = load_yaml(path)
+    if not isinstance(raw, dict):
+        raise InputError("内容应为键值表（YAML mapping）", file=display_name or path.name)
+    return raw
+
+
+def load_model(model: Any, path: Path, *, display_name: str | None = None) -> Any:
+    """Read a YAML mapping and validate it with a pydantic model; errors name the file and field."""
+    name = display_name or path.name
+    return validate_model(model, load_yaml_mapping(path, display_name=name), file=name)
+
+
 _PYDANTIC_MESSAGES = {
     "missing": "缺少此字段",
     "extra_forbidden": "未知字段（可能拼写错误）",

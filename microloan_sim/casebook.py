@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._data import PACKAGE_DIR, load_yaml, validate_model
+from ._data import PACKAGE_DIR, load_model
 from .errors import InputError
 from .labels import label
 
@@ -273,11 +273,8 @@ def load_case_folder(folder: Path | str) -> Case:
 @lru_cache(maxsize=32)
 def _load_canonical(folder: Path) -> Case:
     yaml_file = folder / "case.yaml"
-    raw = load_yaml(yaml_file)
     where = f"{folder.name}/case.yaml"
-    if not isinstance(raw, dict):
-        raise InputError("内容应为键值表（YAML mapping）", file=where)
-    spec: CaseFile = validate_model(CaseFile, raw, file=where)
+    spec: CaseFile = load_model(CaseFile, yaml_file, display_name=where)
     _check_household_details(spec, where)
     records_name = spec.documents.monthly_records
     records, expense_columns = read_monthly_records(folder / records_name, display_name=f"{folder.name}/{records_name}")

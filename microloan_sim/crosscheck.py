@@ -36,8 +36,7 @@ Sales implied by purchases and the weighted gross margin (§2.3 #7, #9):
 """
 from __future__ import annotations
 
-import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from functools import lru_cache
@@ -46,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from ._data import data_path, load_yaml
+from ._data import data_path, load_yaml_mapping
 from .errors import InputError, require_number
 
 if TYPE_CHECKING:
@@ -130,10 +129,7 @@ def load_config(path: Path | str | None = None) -> dict[str, Any]:
 
 @lru_cache(maxsize=8)
 def _load_config(path: Path, stamp: int) -> dict[str, Any]:
-    raw = load_yaml(path)
-    if not isinstance(raw, dict):
-        raise InputError("内容应为键值表（YAML mapping）", file=path.name)
-    return raw
+    return load_yaml_mapping(path)
 
 
 def _section(raw: Mapping[str, Any], key: str, file: str) -> Mapping[str, Any]:
@@ -1409,6 +1405,93 @@ def _cite(result: CheckResult, evidence: str) -> CheckResult:
     return replace(result, explanation=f"证据：{evidence}。{result.explanation}")
 
 
+#: Evidence an officer can gather on a case, id → Chinese name (the toggles of the 04b dashboard). Each
+#: respondent's statement is its own piece of evidence, ``"statement:<name>"``; ``"statements"`` means all
+#: of them. The borrower's claims, the balance sheets, the loan application, what the officer sees in the
+#: household and the industry norms (示例参数) are always at hand.
+EVIDENCE: dict[str, str] = {
+    "bank_transactions": "银行流水",
+    "purchase_invoices": "进货发票",
+    "price_survey": "商品进价售价调查",
+    "inventory_count": "存货盘点表",
+    "utility_bills": "电费单",
+    "tax_records": "纳税记录",
+    "sales_ledger": "销售账本",
+    "statements": "询问记录（全部被询问人）",
+}
+STATEMENT_PREFIX = "statement:"
+
+
+def evidence_items(case: Case) -> dict[str, str]:
+    """The evidence available on ``case``, id → Chinese name, in :data:`EVIDENCE` order then one entry per
+    respondent (``"statement:李建国"`` → ``"配偶李建国的陈述"``).
+
+    Only documents the case has are listed (a salaried borrower has no purchase invoices). A case without
+    ``investigation.yaml`` has no documents: the result is empty.
+
+    Examples
+    --------
+    >>> import microloan_sim as ml
+    >>> items = evidence_items(ml.casebook.load_case("C01"))
+    >>> items["bank_transactions"], items["statement:李建国"]
+    ('银行流水', '配偶李建国的陈述')
+    >>> "purchase_invoices" in evidence_items(ml.casebook.load_case("C06"))
+    False
+    """
+    from . import documents as dm
+
+    if not dm.has_investigation(case):
+        return {}
+    docs = dm.build_documents(case, with_flaws=dm.has_answer_key(case))
+    present = {
+        "bank_transactions": not docs.bank_transactions.empty,
+        "purchase_invoices": not docs.purchase_invoices.empty,
+        "price_survey": docs.facts.weighted_margin is not None,
+        "inventory_count": not docs.inventory_count.empty,
+        "utility_bills": not docs.utility_bills.empty,
+        "tax_records": not docs.tax_records.empty,
+        "sales_ledger": not docs.sales_ledger.empty,
+    }
+    items = {key: EVIDENCE[key] for key, here in present.items() if here}
+    people = docs.statements[["respondent", "role"]].drop_duplicates("respondent")
+    for name, role in people.itertuples(index=False):
+        items[f"{STATEMENT_PREFIX}{name}"] = f"{role}{name}的陈述"
+    return items
+
+
+@dataclass(frozen=True)
+class _Gate:
+    """Which evidence :func:`run_all` may use (``None``: all of it)."""
+
+    kinds: frozenset[str] | None = None
+
+    def has(self, kind: str) -> bool:
+        return self.kinds is None or kind in self.kinds
+
+    def heard(self, respondent: str) -> bool:
+        return self.kinds is None or "statements" in self.kinds or f"{STATEMENT_PREFIX}{respondent}" in self.kinds
+
+
+def _gate(evidence: Collection[str] | None) -> _Gate:
+    """Normalise the ``evidence`` argument of :func:`run_all` (ids or Chinese names)."""
+    if evidence is None:
+        return _Gate()
+    if isinstance(evidence, (str, bytes)):
+        raise InputError("应为证据名称的列表，例如 [“银行流水”, “进货发票”]", field="证据")
+    by_name = {name: key for key, name in EVIDENCE.items()}
+    kinds = set()
+    for item in evidence:
+        text = str(item).strip()
+        if text in EVIDENCE or (text.startswith(STATEMENT_PREFIX) and len(text) > len(STATEMENT_PREFIX)):
+            kinds.add(text)
+        elif text in by_name:
+            kinds.add(by_name[text])
+        else:
+            raise InputError(f"没有名为“{text}”的证据（可用：{'、'.join(EVIDENCE.values())}，或 statement:被询问人）",
+                             field="证据")
+    return _Gate(frozenset(kinds))
+
+
 @dataclass(frozen=True)
 class _Basis:
     """What the borrower claims and what the officer knows, as run_all uses it."""
@@ -1426,7 +1509,8 @@ class _Basis:
     purpose: str
 
 
-def run_all(case: Case, *, with_flaws: bool = True) -> list[CheckResult]:
+def run_all(case: Case, *, with_flaws: bool = True,
+            evidence: Collection[str] | None = None) -> list[CheckResult]:
     """Run every cross-check that applies to ``case``, on the documents an officer gathers.
 
     The documents come from :func:`microloan_sim.documents.build_documents` (with the case's planted flaws,
@@ -1457,6 +1541,12 @@ def run_all(case: Case, *, with_flaws: bool = True) -> list[CheckResult]:
         A loaded case (canonical or variant).
     with_flaws : bool, optional
         Use the documents with the planted flaws (default) or the clean control.
+    evidence : collection of str, optional
+        The evidence at hand: ids or Chinese names of :data:`EVIDENCE`, and ``"statement:<name>"`` per
+        respondent (see :func:`evidence_items`). A check runs only when every document it needs is given:
+        without ``"bank_transactions"`` there is no 流水核定法, 负债核实 or 流水家庭开支; a 不同来源核对 uses
+        only the respondents given and is skipped when fewer than two sources remain. Checks on the
+        borrower's claims, the balance sheets and industry norms always run. ``None`` (default): all evidence.
 
     Returns
     -------
@@ -1471,8 +1561,16 @@ def run_all(case: Case, *, with_flaws: bool = True) -> list[CheckResult]:
     >>> clean = run_all(ml.casebook.load_case("C01"), with_flaws=False)
     >>> any(r.verdict is Verdict.CONTRADICTION for r in clean)
     False
+
+    Without the bank statement, the checks that need it do not run:
+
+    >>> some = run_all(ml.casebook.load_case("C01"), evidence=["进货发票", "存货盘点表", "statement:李建国"])
+    >>> {"sales_from_bank_flows", "debt_service"} & {r.method for r in some}
+    set()
     """
     from . import documents as dm
+
+    gate = _gate(evidence)
     from .statements import balance_sheet, income_statement
 
     docs = None
@@ -1483,7 +1581,7 @@ def run_all(case: Case, *, with_flaws: bool = True) -> list[CheckResult]:
     n = case.months
     results: list[CheckResult] = [_equity(case, basis, pnl)]
     if docs is not None:
-        results += _document_checks(case, docs, basis)
+        results += _document_checks(case, docs, basis, gate)
     closing = balance_sheet(case)
     norms: dict[str, float] = {}
     if case.segment != "consumer":
@@ -1575,7 +1673,7 @@ def _equity(case: Case, basis: _Basis, pnl: pd.DataFrame) -> CheckResult:
         details={**result.details, "申报口径累计月可支配资金": claimed, "期间还本": principal})
 
 
-def _document_checks(case: Case, docs: Any, basis: _Basis) -> list[CheckResult]:
+def _document_checks(case: Case, docs: Any, basis: _Basis, gate: _Gate = _Gate()) -> list[CheckResult]:
     from . import documents as dm
 
     n = case.months
@@ -1584,14 +1682,16 @@ def _document_checks(case: Case, docs: Any, basis: _Basis) -> list[CheckResult]:
     out: list[CheckResult] = []
     sales_total = basis.sales * n
 
-    # Group 2: purchases and margin.
-    if facts.weighted_margin is not None and basis.margin is not None:
+    # Group 2: purchases and margin. Without a count sheet (a farm) the closing stock counted is 0.
+    survey = facts.weighted_margin is not None and gate.has("price_survey")
+    count_ok = docs.inventory_count.empty or gate.has("inventory_count")
+    if survey and basis.margin is not None:
         products = facts.products[["share", "purchase_price", "sale_price"]]
         out.append(_cite(weighted_margin_check(products, basis.margin),
                          f"现场价格调查（{len(products)} 类商品的进价、售价和销售占比）、借款人申报的毛利率"))
     invoices = docs.purchase_invoices
     counted = float(docs.inventory_count["amount"].sum()) if not docs.inventory_count.empty else 0.0
-    if facts.weighted_margin is not None and not invoices.empty and sales_total > 0:
+    if survey and count_ok and gate.has("purchase_invoices") and not invoices.empty and sales_total > 0:
         bought = float(invoices["amount"].sum())
         if bought + facts.opening_inventory - counted > 0:
             out.append(_cite(sales_from_purchases(bought, facts.opening_inventory, counted, facts.weighted_margin,
@@ -1608,6 +1708,41 @@ def _document_checks(case: Case, docs: Any, basis: _Basis) -> list[CheckResult]:
                                  f"存货变动按其占比分摊"))
 
     # Group 3: the bank statement.
+    if gate.has("bank_transactions"):
+        out += _bank_checks(case, docs, basis, period)
+
+    # Group 4: utilities.
+    bills = docs.utility_bills
+    if facts.kwh_per_unit is not None and gate.has("utility_bills") and not bills.empty and sales_total > 0:
+        out.append(_cite(sales_from_utilities(float(bills["kwh"].sum()), facts.kwh_per_unit, facts.unit_price,
+                                              sales_total, base_consumption=facts.base_kwh * n,
+                                              output_unit=facts.output_unit),
+                         f"电费单（{len(bills)} 个月，电价约 {facts.tariff:g} 元/千瓦时）、每月基础用电 "
+                         f"{facts.base_kwh:g} 千瓦时与单位耗电（现场观察与同业经验）"))
+
+    # Group 5: the inventory count.
+    if claims.inventory > 0 and case.segment != "consumer" and gate.has("inventory_count"):
+        out.append(_cite(inventory_count_check(counted, claims.inventory),
+                         f"今日存货盘点表（{len(docs.inventory_count)} 项）、借款人申报的存货"))
+
+    # Group 6: different sources.
+    out += _respondent_checks(case, docs, basis, dm, gate)
+    ledger = docs.sales_ledger
+    if gate.has("sales_ledger") and not ledger.empty and sales_total > 0:
+        out.append(_cite(sales_from_documents(ledger["amount"].tolist(), sales_total, "ledger"),
+                         f"借款人的销售账本（{len(ledger)} 个月）"))
+    taxes = docs.tax_records
+    if facts.tax_regime in _TAXED_SALES_REGIMES and gate.has("tax_records") and not taxes.empty and sales_total > 0:
+        out.append(_cite(sales_from_documents(taxes["declared_sales"].tolist(), sales_total, "invoices"),
+                         f"纳税记录（{facts.tax_regime}，{len(taxes)} 个季度的申报销售额）"))
+    return out
+
+
+def _bank_checks(case: Case, docs: Any, basis: _Basis, period: str) -> list[CheckResult]:
+    """Group 3: the checks on the bank statement."""
+    n = case.months
+    facts = docs.facts
+    out: list[CheckResult] = []
     tx_count = len(docs.bank_transactions)
     cite_bank = f"银行流水（{facts.account}，{period}，共 {tx_count:,} 笔）"
     report = _bank_report(docs)
@@ -1638,31 +1773,6 @@ def _document_checks(case: Case, docs: Any, basis: _Basis) -> list[CheckResult]:
     if basis.household > 0:
         out.append(_cite(household_spending_bank_check(spent, basis.household),
                          f"{cite_bank}中的消费、学费、购物、旅游等家庭支出，借款人申报的家庭开支"))
-
-    # Group 4: utilities.
-    bills = docs.utility_bills
-    if facts.kwh_per_unit is not None and not bills.empty and sales_total > 0:
-        out.append(_cite(sales_from_utilities(float(bills["kwh"].sum()), facts.kwh_per_unit, facts.unit_price,
-                                              sales_total, base_consumption=facts.base_kwh * n,
-                                              output_unit=facts.output_unit),
-                         f"电费单（{len(bills)} 个月，电价约 {facts.tariff:g} 元/千瓦时）、每月基础用电 "
-                         f"{facts.base_kwh:g} 千瓦时与单位耗电（现场观察与同业经验）"))
-
-    # Group 5: the inventory count.
-    if claims.inventory > 0 and case.segment != "consumer":
-        out.append(_cite(inventory_count_check(counted, claims.inventory),
-                         f"今日存货盘点表（{len(docs.inventory_count)} 项）、借款人申报的存货"))
-
-    # Group 6: different sources.
-    out += _respondent_checks(case, docs, basis, dm)
-    ledger = docs.sales_ledger
-    if not ledger.empty and sales_total > 0:
-        out.append(_cite(sales_from_documents(ledger["amount"].tolist(), sales_total, "ledger"),
-                         f"借款人的销售账本（{len(ledger)} 个月）"))
-    taxes = docs.tax_records
-    if facts.tax_regime in _TAXED_SALES_REGIMES and not taxes.empty and sales_total > 0:
-        out.append(_cite(sales_from_documents(taxes["declared_sales"].tolist(), sales_total, "invoices"),
-                         f"纳税记录（{facts.tax_regime}，{len(taxes)} 个季度的申报销售额）"))
     return out
 
 
@@ -1675,7 +1785,8 @@ def _bank_report(docs: Any) -> Any:
                    borrower_name=docs.facts.borrower)
 
 
-def _respondent_checks(case: Case, docs: Any, basis: _Basis, dm: Any) -> list[CheckResult]:
+def _respondent_checks(case: Case, docs: Any, basis: _Basis, dm: Any,
+                       gate: _Gate = _Gate()) -> list[CheckResult]:
     inv = dm.load_investigation(case)
     statements = docs.statements
     claims = docs.claims
@@ -1683,9 +1794,15 @@ def _respondent_checks(case: Case, docs: Any, basis: _Basis, dm: Any) -> list[Ch
            "家庭月开支": basis.household, "负债合计": basis.total_debt, "存货（按进价）": claims.inventory}
     units = {name: unit for name, unit in dm.TOPICS.values()}
     results = []
+    heard = statements["respondent"].map(lambda name: gate.heard(str(name))).astype(bool)
     for topic, group in statements.groupby("topic", sort=False):
         topic = str(topic)
+        group = group[heard.loc[group.index]]
+        if group.empty:
+            continue
         if topic == "月均进货额":
+            if not gate.has("purchase_invoices"):
+                continue
             for resp in inv.respondents:
                 if resp.supplier is None:
                     continue
@@ -1706,7 +1823,7 @@ def _respondent_checks(case: Case, docs: Any, basis: _Basis, dm: Any) -> list[Ch
         if claim is not None and claim > 0:
             sources["借款人"] = float(claim)
         if topic == "月工资收入" and docs.tax_records is not None and not docs.tax_records.empty \
-                and docs.facts.tax_regime == "个人所得税":
+                and docs.facts.tax_regime == "个人所得税" and gate.has("tax_records"):
             sources["个税记录"] = float(docs.tax_records["declared_sales"].sum()) / case.months
         for _, row in group.iterrows():
             sources[f"{row['role']}（{row['respondent']}）"] = float(row["value"])
@@ -1721,7 +1838,8 @@ def _respondent_checks(case: Case, docs: Any, basis: _Basis, dm: Any) -> list[Ch
 
 
 __all__ = [
-    "CheckResult", "GROUPS", "METHODS", "MethodInfo", "Verdict", "equity_check", "equity_check_b",
+    "CheckResult", "EVIDENCE", "GROUPS", "METHODS", "MethodInfo", "Verdict", "equity_check", "equity_check_b",
+    "evidence_items",
     "expense_ratio_check", "family_spending_check", "gross_margin_check", "industry_norms", "inventory_days_check",
     "debt_service_check", "household_spending_bank_check", "inventory_count_check", "salary_from_payroll",
     "run_all", "load_config", "loan_purpose_check", "method", "quantity_check", "receivable_days_check", "receivables_check",

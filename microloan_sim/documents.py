@@ -46,7 +46,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
-from ._data import load_yaml, validate_model
+from ._data import validate_model, load_model
 from .casebook import Case
 from .errors import InputError
 
@@ -325,10 +325,7 @@ def _load_investigation(path: Path, stamp: int) -> Investigation:
     where = f"{path.parent.name}/{path.name}"
     if stamp < 0:
         raise InputError("找不到调查事实文件（investigation.yaml）", file=where)
-    raw = load_yaml(path)
-    if not isinstance(raw, dict):
-        raise InputError("内容应为键值表（YAML mapping）", file=where)
-    inv: Investigation = validate_model(Investigation, raw, file=where)
+    inv: Investigation = load_model(Investigation, path, display_name=where)
     _check_investigation(inv, where)
     return inv
 
@@ -417,10 +414,7 @@ def _load_answer_key(path: Path, stamp: int) -> tuple[Flaw, ...]:
     where = f"{path.parent.name}/{path.name}"
     if stamp < 0:
         raise InputError("找不到答案键文件（answer_key.yaml）", file=where)
-    raw = load_yaml(path)
-    if not isinstance(raw, dict):
-        raise InputError("内容应为键值表（YAML mapping）", file=where)
-    key: AnswerKey = validate_model(AnswerKey, raw, file=where)
+    key: AnswerKey = load_model(AnswerKey, path, display_name=where)
     ids = [f.id for f in key.flaws]
     if len(set(ids)) != len(ids):
         raise InputError("矛盾编号（id）重复", field="flaws", file=where)

@@ -34,7 +34,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import casebook, statements
-from ._data import data_path, load_yaml, validate_model
+from ._data import data_path, load_model
 from .errors import InputError
 
 ItemKind = Literal["money", "number", "ratio", "choice", "text"]
@@ -251,7 +251,7 @@ class Exercise:
 @lru_cache(maxsize=None)
 def _spec(exercise_id: str) -> ExerciseSpec:
     path = data_path("exercises", f"{exercise_id}.yaml")
-    spec: ExerciseSpec = validate_model(ExerciseSpec, load_yaml(path), file=path.name)
+    spec: ExerciseSpec = load_model(ExerciseSpec, path)
     ids = [item.id for item in spec.items]
     if len(ids) != len(set(ids)):
         raise InputError("题目编号重复", field="items", file=path.name)

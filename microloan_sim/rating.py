@@ -63,7 +63,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
-from ._data import data_path, load_yaml, validate_model
+from ._data import data_path, load_model
 from .errors import InputError, require_number
 from .labels import RATIOS, SEGMENTS
 
@@ -572,10 +572,7 @@ def load_scorecard_file(path: Path | str) -> Scorecard:
 
 @lru_cache(maxsize=64)
 def _load_file(file: Path, _mtime: int) -> Scorecard:
-    raw = load_yaml(file)
-    if not isinstance(raw, dict):
-        raise InputError("内容应为键值表（YAML mapping）", file=file.name)
-    card: Scorecard = validate_model(Scorecard, raw, file=file.name)
+    card: Scorecard = load_model(Scorecard, file)
     card._file = str(file)
     return card
 
@@ -1053,10 +1050,7 @@ def statistical_parameters(path: Path | str | None = None) -> StatisticalParamet
 
 @lru_cache(maxsize=4)
 def _statistical_parameters(file: Path, _mtime: int) -> StatisticalParameters:
-    raw = load_yaml(file)
-    if not isinstance(raw, dict):
-        raise InputError("内容应为键值表（YAML mapping）", file=file.name)
-    params: StatisticalParameters = validate_model(StatisticalParameters, raw, file=file.name)
+    params: StatisticalParameters = load_model(StatisticalParameters, file)
     return params
 
 

@@ -49,7 +49,7 @@ import numpy_financial as npf
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._data import data_path, load_yaml, validate_model
+from ._data import data_path, load_model
 from .errors import InputError, require_number
 from .schedules import METHODS, check_months, check_rate, normalize_method
 
@@ -194,10 +194,7 @@ def load_parameters(path: Path | str | None = None) -> SizingParameters:
 
 @lru_cache(maxsize=8)
 def _load_parameters(file: Path, _mtime: int) -> SizingParameters:
-    raw = load_yaml(file)
-    if not isinstance(raw, dict):
-        raise InputError("内容应为键值表（YAML mapping）", file=file.name)
-    params: SizingParameters = validate_model(SizingParameters, raw, file=file.name)
+    params: SizingParameters = load_model(SizingParameters, file)
     return params
 
 
