@@ -32,6 +32,9 @@ test: $(VENV)/.test
 
 bench: $(VENV)/.test
 	$(PY) bench/bench_statements.py
+	$(PY) bench/bench_offsite.py
+	$(PY) bench/bench_detection.py
+	$(PY) bench/bench_grading.py
 	$(PY) bench/bench_dashboards.py
 
 typecheck: $(VENV)/.test

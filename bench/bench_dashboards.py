@@ -23,6 +23,9 @@ from tests.browser_support import launch_browser, loopback_only, render_url, voi
 DASHBOARDS = {
     "bench/blank.ipynb": ("#rendered_cells", None),
     "course/04c_报表编制.ipynb": (".ml-summary", (".ml-case select", 1, ".ml-summary")),
+    "course/04e_额度测算.ipynb": (".ml-binding", (".ml-sizing-method select", 2, ".ml-binding")),
+    "course/05b_合作微贷.ipynb": (".ml-compare-summary", (".ml-case select", 2, ".ml-compare-summary")),
+    "exercises/ex01_报表重构.ipynb": (".ml-learner input", None),
 }
 
 
