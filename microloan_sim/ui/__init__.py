@@ -19,6 +19,9 @@ DASHBOARDS = {
     "schedule_explorer": "products",
     "revolving_explorer": "products",
     "product_cards": "products",
+    "offsite_explorer": "offsite",
+    "crosscheck_explorer": "crosscheck",
+    "case_browser": "casebook",
 }
 
 
