@@ -429,6 +429,84 @@ def test_unseen_category_gets_zero_woe() -> None:
     assert bins.transform(pd.Series(["金条"]))[0] == 0
 
 
+# --------------------------------------------------------------------------- approval threshold (05a)
+
+_ECON = rating.ApprovalEconomics(loan_amount=10_000, term_months=12, annual_rate=0.12, funding_cost=0.02,
+                                 operating_cost=0, lgd=0.5)
+
+
+def test_approval_tradeoff_by_hand() -> None:
+    # repaid loan earns 10,000 × (12% − 2%) = 1,000; a default loses 10,000 × 50% = 5,000
+    assert _ECON.profit_if_repaid == pytest.approx(1_000)
+    assert _ECON.loss_if_default == 5_000
+    assert _ECON.break_even_default_rate == pytest.approx(1_000 / 6_000)
+    t = rating.approval_tradeoff([500, 600, 700, 800], [1, 0, 1, 0], [400, 600, 650, 900], _ECON)
+    # 400: all four, two defaults: 2×1,000 − 2×5,000; 600 (tie is approved): 600/700/800, one default;
+    # 650: 700/800, one default; 900: nobody
+    assert t["通过户数"].tolist() == [4, 3, 2, 0]
+    assert t["通过率"].tolist() == [1.0, 0.75, 0.5, 0.0]
+    assert t["净收益"].tolist() == [-8_000, -3_000, -4_000, 0]
+    assert t["通过户违约率"].iloc[:3].tolist() == pytest.approx([0.5, 1 / 3, 0.5])
+    assert np.isnan(t["通过户违约率"].iloc[3]) and np.isnan(t["拒绝户违约率"].iloc[0])
+    assert t["拒绝户违约率"].iloc[1:].tolist() == pytest.approx([1.0, 0.5, 0.5])
+    assert t["放款总额"].tolist() == [40_000, 30_000, 20_000, 0]
+    assert tuple(t.columns) == rating.APPROVAL_COLUMNS
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(st.integers(300, 900), st.integers(0, 1)), min_size=1, max_size=60),
+       st.lists(st.integers(250, 950), min_size=1, max_size=12))
+def test_approval_tradeoff_identities(applicants: list[tuple[int, int]], cuts: list[int]) -> None:
+    scores = np.array([a[0] for a in applicants], dtype=float)
+    defaults = np.array([a[1] for a in applicants])
+    cuts = sorted(cuts)
+    t = rating.approval_tradeoff(scores, defaults, cuts, _ECON)
+    for row, cut in zip(t.itertuples(index=False), cuts):
+        approved = scores >= cut
+        assert row[1] == approved.sum()  # brute-force count, the table is vectorised
+        bad_in, bad_out = defaults[approved].sum(), defaults[~approved].sum()
+        assert bad_in + bad_out == defaults.sum()
+        assert row[6] == pytest.approx((approved.sum() - bad_in) * 1_000 - bad_in * 5_000)
+    assert t["通过户数"].is_monotonic_decreasing  # a higher threshold never approves more
+
+
+def test_approval_simulation_on_held_out_applicants() -> None:
+    for model in rating.APPROVAL_MODELS:
+        sim = rating.approval_simulation(model)
+        assert sim.table["通过率"].iloc[0] == 1.0 and sim.table["通过率"].is_monotonic_decreasing
+        # a ranking model: the strictest threshold approves a safer group than approving everyone
+        assert sim.table["通过户违约率"].iloc[-1] < sim.table["通过户违约率"].iloc[0]
+        best = sim.best
+        assert best["净收益"] == sim.table["净收益"].max()
+        assert best["通过户违约率"] < sim.economics.break_even_default_rate
+        again = sim.at(best["分数线"])
+        assert again["通过户数"] == (sim.scores >= best["分数线"]).sum()
+
+
+@pytest.mark.parametrize(("scores", "defaults", "cuts", "fragment"), [
+    ([500, 600], [1], [550], "一一对应"),
+    ([], [], [550], "不为空"),
+    ([500, "好"], [1, 0], [550], "第 2 个评分不是数字"),
+    ([500, 600], [1, 2], [550], "违约标记只能是 0"),
+    ([500, 600], [1, 0], ["高"], "分数线：应为数字"),
+])
+def test_approval_tradeoff_bad_input(scores: list, defaults: list, cuts: list, fragment: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(InputError, match=fragment):
+        rating.approval_tradeoff(scores, defaults, cuts, _ECON)
+    with pytest.raises(InputError, match="未知的模型"):
+        rating.approval_simulation("神经网络")
+
+
+def test_bad_approval_economics_name_the_key(tmp_path: Path) -> None:
+    source = Path(rating.__file__).parent / "data" / rating.STATISTICAL_FILE
+    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
+    raw["approval"]["lgd"] = 1.5
+    path = tmp_path / "stat.yaml"
+    path.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(InputError, match="approval.lgd"):
+        rating.statistical_parameters(path)
+
+
 # --------------------------------------------------------------------------- the scorecard explorer (ui)
 
 def _by_class(root: object, css: str) -> list:  # type: ignore[type-arg]
@@ -482,4 +560,24 @@ def test_scorecard_explorer_comparison_tab(capsys: pytest.CaptureFixture[str]) -
     tabs.selected_index = 1  # computed once, then cached
     text = comparison_html(rating.compare_expert_vs_statistical(), rating.data_size_effect())
     assert "AUC" in text and "KS" in text and "示例参数" in text
+    capsys.readouterr()
+
+
+def test_approval_explorer_moves_with_the_threshold(capsys: pytest.CaptureFixture[str]) -> None:
+    from microloan_sim.ui.rating import approval_explorer
+
+    box = approval_explorer()
+    (threshold,) = _by_class(box, "ml-threshold")
+    summary = box.children[2]
+    sim = rating.approval_simulation("statistical")
+    assert threshold.value == sim.best["分数线"] and "这正是净收益最高的分数线" in summary.value
+    strict = int(sim.table["分数线"].iloc[-3])
+    threshold.value = strict
+    row = sim.at(strict)
+    assert f"通过 <b class='ml-approved'>{row['通过户数']:,.0f}</b> 户" in summary.value
+    assert "少赚" in summary.value and "示例参数" in summary.value
+    (model,) = _by_class(box, "ml-model")
+    model.value = "expert"  # the expert card scores on a 0–100 scale: the slider follows
+    expert = rating.approval_simulation("expert")
+    assert threshold.max == expert.table["分数线"].max() and threshold.value == expert.best["分数线"]
     capsys.readouterr()

@@ -14,6 +14,7 @@ DASHBOARDS = {
     "exercise_form": "exercises",
     "instructor_dashboard": "instructor",
     "scorecard_explorer": "rating",
+    "approval_explorer": "rating",
     "sizing_calculator": "sizing",
     "product_comparator": "products",
     "schedule_explorer": "products",
