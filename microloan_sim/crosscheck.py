@@ -261,6 +261,17 @@ def _fmt(value: float, unit: str) -> str:
     return f"{value:,.2f}".rstrip("0").rstrip(".") + f" {unit}"
 
 
+def deviation_text(deviation: float) -> str:
+    """A signed deviation in %, one decimal; a deviation that rounds to zero is "0.0%" (never "-0.0%").
+
+    Examples
+    --------
+    >>> deviation_text(-0.3654), deviation_text(0.0728), deviation_text(-0.00001)
+    ('-36.5%', '+7.3%', '0.0%')
+    """
+    return "0.0%" if abs(deviation) < 0.0005 else f"{deviation:+.1%}"
+
+
 def _relative(expected: float, reported: float) -> float:
     return (expected - reported) / reported
 
@@ -285,7 +296,7 @@ def _result(method_id: str, expected: float, reported: float, *, basis: str, hig
     if tolerance_text is None:
         tolerance_text = f"±{tolerance:.0%} 以内为一致，超过 ±{contra:.0%} 为矛盾"
     explanation = (f"{basis}。{what} {_fmt(expected, unit)}，{reported_label} {_fmt(reported, unit)}，"
-                   f"偏差 {dev:+.1%}（示例参数：{tolerance_text}）。{meaning}")
+                   f"偏差 {deviation_text(dev)}（示例参数：{tolerance_text}）。{meaning}")
     return CheckResult(method_id, info.name, float(expected), float(reported), float(dev), tolerance, verdict,
                        explanation, tuple(evidence), unit, dict(details or {}))
 
@@ -1790,8 +1801,11 @@ def _respondent_checks(case: Case, docs: Any, basis: _Basis, dm: Any,
     inv = dm.load_investigation(case)
     statements = docs.statements
     claims = docs.claims
-    own = {"月均销售额": basis.sales if basis.salary is None else None, "月工资收入": basis.salary,
-           "家庭月开支": basis.household, "负债合计": basis.total_debt, "存货（按进价）": claims.inventory}
+    topic_name = {key: name for key, (name, _unit) in dm.TOPICS.items()}
+    salary_topic = topic_name["salary"]
+    own = {topic_name["monthly_sales"]: basis.sales if basis.salary is None else None, salary_topic: basis.salary,
+           topic_name["household_spending"]: basis.household, topic_name["debts"]: basis.total_debt,
+           topic_name["inventory"]: claims.inventory}
     units = {name: unit for name, unit in dm.TOPICS.values()}
     results = []
     heard = statements["respondent"].map(lambda name: gate.heard(str(name))).astype(bool)
@@ -1800,7 +1814,7 @@ def _respondent_checks(case: Case, docs: Any, basis: _Basis, dm: Any,
         group = group[heard.loc[group.index]]
         if group.empty:
             continue
-        if topic == "月均进货额":
+        if topic == topic_name["monthly_purchases"]:
             if not gate.has("purchase_invoices"):
                 continue
             for resp in inv.respondents:
@@ -1822,7 +1836,7 @@ def _respondent_checks(case: Case, docs: Any, basis: _Basis, dm: Any,
         claim = own.get(topic)
         if claim is not None and claim > 0:
             sources["借款人"] = float(claim)
-        if topic == "月工资收入" and docs.tax_records is not None and not docs.tax_records.empty \
+        if topic == salary_topic and docs.tax_records is not None and not docs.tax_records.empty \
                 and docs.facts.tax_regime == "个人所得税" and gate.has("tax_records"):
             sources["个税记录"] = float(docs.tax_records["declared_sales"].sum()) / case.months
         for _, row in group.iterrows():
@@ -1841,7 +1855,7 @@ __all__ = [
     "CheckResult", "EVIDENCE", "GROUPS", "METHODS", "MethodInfo", "Verdict", "equity_check", "equity_check_b",
     "evidence_items",
     "expense_ratio_check", "family_spending_check", "gross_margin_check", "industry_norms", "inventory_days_check",
-    "debt_service_check", "household_spending_bank_check", "inventory_count_check", "salary_from_payroll",
+    "debt_service_check", "deviation_text", "household_spending_bank_check", "inventory_count_check", "salary_from_payroll",
     "run_all", "load_config", "loan_purpose_check", "method", "quantity_check", "receivable_days_check", "receivables_check",
     "run_method", "sales_from_bank_flows", "sales_from_commissions", "sales_from_documents",
     "sales_from_product_share", "sales_from_purchases", "sales_from_statement", "sales_from_utilities",

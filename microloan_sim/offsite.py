@@ -681,7 +681,7 @@ class OffsiteReport:
         if len(self.related):
             notes.append(f"与家庭成员、关联方或本人其他账户往来 {len(self.related)} 笔，合计流入 "
                          f"{self.related.loc[self.related['amount'] > 0, 'amount'].sum():,.0f} 元，流出 "
-                         f"{-self.related.loc[self.related['amount'] < 0, 'amount'].sum():,.0f} 元；这些不是经营收入。")
+                         f"{abs(self.related.loc[self.related['amount'] < 0, 'amount'].sum()):,.0f} 元；这些不是经营收入。")
         surname = int(self.transactions["same_surname"].sum())
         if surname:
             notes.append(f"有 {surname} 笔 {p.same_surname_min_amount:,.0f} 元以上的交易，对手与借款人或其家人同姓，"

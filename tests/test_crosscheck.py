@@ -13,6 +13,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+import microloan_sim as ml
 from microloan_sim import crosscheck as cc
 from microloan_sim.crosscheck import Verdict
 from microloan_sim.errors import InputError
@@ -559,3 +560,19 @@ def test_every_result_names_evidence_and_is_finite() -> None:
         assert r.evidence and r.explanation and r.name == cc.METHODS[r.method].name
         assert all(math.isfinite(v) for v in (r.expected, r.reported, r.deviation, r.tolerance))
         assert "示例参数" in r.explanation or r.method == "equity_check"
+
+
+def test_salary_claim_is_compared_with_spouse_and_tax_records() -> None:
+    # the borrower's own salary claim joins the respondents' topic 家庭月工资收入 (C06 overstates it)
+    case = ml.casebook.load_case("C06")
+    found = [r for r in ml.crosscheck.run_all(case) if "话题：家庭月工资收入" in r.explanation]
+    assert len(found) == 1
+    result = found[0]
+    assert "借款人" in result.explanation and "个税记录" in result.explanation and "配偶" in result.explanation
+    assert result.verdict is ml.crosscheck.Verdict.CONTRADICTION
+
+
+def test_a_deviation_that_rounds_to_zero_is_never_shown_as_minus_zero() -> None:
+    for case_id in ("C01", "C02", "C03"):
+        for result in ml.crosscheck.run_all(ml.casebook.load_case(case_id)):
+            assert "-0.0%" not in result.explanation, result.explanation

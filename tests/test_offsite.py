@@ -413,3 +413,11 @@ def test_flag_table_matches_the_flag_columns(tx: pd.DataFrame) -> None:
         assert counts.get(flag, 0) == int(r.transactions[flag].sum())
     assert set(r.flags["label"]) <= set(off.FLAG_LABELS.values())
     assert r.pass_through["in_id"].is_unique and r.pass_through["out_id"].is_unique
+
+
+def test_findings_never_print_minus_zero_for_one_way_related_transfers() -> None:
+    # only inflows from the spouse: the outflow total is 0 元, not "-0 元"
+    rows = [("2025-01-05", 3_000.0, "李娜"), ("2025-02-05", 3_000.0, "李娜"), ("2025-02-10", 800.0, "超市货款")]
+    report = off.analyse(frame(rows), related_parties=["李娜"])
+    text = next(n for n in report.findings() if "家庭成员" in n)
+    assert "合计流入 6,000 元，流出 0 元" in text and "-0" not in text

@@ -27,7 +27,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from .. import casebook, crosscheck
-from ..crosscheck import CheckResult, Verdict
+from ..crosscheck import CheckResult, Verdict, deviation_text
 from ..plotting import new_figure
 from ._common import TABLE_CSS, illustrative_tag, replace_output, safe
 from .statements import case_options
@@ -160,17 +160,6 @@ def format_value(value: float, unit: str) -> str:
     if unit == "天":
         return f"{value:,.1f} 天"
     return f"{value:,.2f} {unit}"
-
-
-def deviation_text(deviation: float) -> str:
-    """A signed deviation in %, one decimal; a deviation that rounds to zero is "0.0%".
-
-    Examples
-    --------
-    >>> deviation_text(-0.3654), deviation_text(0.0728), deviation_text(-0.00001)
-    ('-36.5%', '+7.3%', '0.0%')
-    """
-    return "0.0%" if abs(deviation) < 0.0005 else f"{deviation:+.1%}"
 
 
 def summary_html(table: pd.DataFrame, dropped: Sequence[str] = ()) -> str:
