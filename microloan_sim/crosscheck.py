@@ -250,8 +250,14 @@ def _norm(value: float | None, industry: str | None, key: str, field_name: str) 
 
 # --------------------------------------------------------------------------- shared helpers
 
-def _fmt(value: float, unit: str) -> str:
-    """Chinese display of a figure in its unit."""
+def format_value(value: float, unit: str) -> str:
+    """Chinese display of a figure in its unit.
+
+    Examples
+    --------
+    >>> format_value(1339735.3, "元"), format_value(0.25, "比率"), format_value(68.31, "天"), format_value(933, "吨")
+    ('1,339,735 元', '25.0%', '68.3 天', '933 吨')
+    """
     if unit == "元":
         return f"{value:,.0f} 元"
     if unit == "比率":
@@ -295,7 +301,7 @@ def _result(method_id: str, expected: float, reported: float, *, basis: str, hig
         meaning = f"{reading}{action}"
     if tolerance_text is None:
         tolerance_text = f"±{tolerance:.0%} 以内为一致，超过 ±{contra:.0%} 为矛盾"
-    explanation = (f"{basis}。{what} {_fmt(expected, unit)}，{reported_label} {_fmt(reported, unit)}，"
+    explanation = (f"{basis}。{what} {format_value(expected, unit)}，{reported_label} {format_value(reported, unit)}，"
                    f"偏差 {deviation_text(dev)}（示例参数：{tolerance_text}）。{meaning}")
     return CheckResult(method_id, info.name, float(expected), float(reported), float(dev), tolerance, verdict,
                        explanation, tuple(evidence), unit, dict(details or {}))
@@ -697,8 +703,8 @@ def sales_from_utilities(consumption: float, consumption_per_unit: float, unit_p
     output = (used - base) / per_unit
     return _result(
         "sales_from_utilities", output * price, reported,
-        basis=(f"依据{input_name} {_fmt(used, unit)}"
-               + (f"（扣除与产量无关的基础耗用 {_fmt(base, unit)}）" if base else "")
+        basis=(f"依据{input_name} {format_value(used, unit)}"
+               + (f"（扣除与产量无关的基础耗用 {format_value(base, unit)}）" if base else "")
                + (f"，每件产品耗用 {per_unit:g} {unit}，推算产量 {output:,.0f} 件，按单价 {price:,.2f} 元推算销售额"
                   if output_unit == "件" else
                   f"，每{output_unit}销售额耗用 {per_unit:g} {unit}，推算销售额 {output:,.1f} {output_unit}"
@@ -730,7 +736,7 @@ def quantity_check(input_quantity: float, output_quantity: float, yield_rate: fl
     rate = require_number(yield_rate, "成品率", strictly_positive=True, maximum=1)
     return _result(
         "quantity_check", used * rate, made, unit=unit,
-        basis=f"依据{input_name} {_fmt(used, unit)}、成品率 {rate:.0%} 推算{output_name}数量",
+        basis=f"依据{input_name} {format_value(used, unit)}、成品率 {rate:.0%} 推算{output_name}数量",
         what=f"推算{output_name}", reported_label=f"申报{output_name}",
         higher=f"按{input_name}推算的{output_name}多于申报：可能少报了销售，或有积压、损耗、转卖原料。",
         lower=f"申报的{output_name}多于{input_name}所能生产：申报可能被夸大，或有未说明的进料来源。",
@@ -875,7 +881,7 @@ def source_disagreement_check(statements: Mapping[str, float], reported_by: str 
     series = pd.Series(values)
     high, low = str(series.idxmax()), str(series.idxmin())
     spread = (float(series.max()) - float(series.min())) / reported
-    listing = "，".join(f"{k} {_fmt(v, unit)}" for k, v in values.items())
+    listing = "，".join(f"{k} {format_value(v, unit)}" for k, v in values.items())
     if reported == expected:
         position = f"{who}的说法与其他来源的中位数相同"
     else:
@@ -1855,7 +1861,7 @@ __all__ = [
     "CheckResult", "EVIDENCE", "GROUPS", "METHODS", "MethodInfo", "Verdict", "equity_check", "equity_check_b",
     "evidence_items",
     "expense_ratio_check", "family_spending_check", "gross_margin_check", "industry_norms", "inventory_days_check",
-    "debt_service_check", "deviation_text", "household_spending_bank_check", "inventory_count_check", "salary_from_payroll",
+    "debt_service_check", "deviation_text", "format_value", "household_spending_bank_check", "inventory_count_check", "salary_from_payroll",
     "run_all", "load_config", "loan_purpose_check", "method", "quantity_check", "receivable_days_check", "receivables_check",
     "run_method", "sales_from_bank_flows", "sales_from_commissions", "sales_from_documents",
     "sales_from_product_share", "sales_from_purchases", "sales_from_statement", "sales_from_utilities",

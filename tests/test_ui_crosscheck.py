@@ -163,7 +163,7 @@ def test_format_value_by_unit() -> None:
     assert ui_cc.format_value(1_234_567.4, "元") == "1,234,567 元"
     assert ui_cc.format_value(0.2549, "比率") == "25.5%"
     assert ui_cc.format_value(32, "天") == "32.0 天"
-    assert ui_cc.format_value(933, "吨") == "933.00 吨"
+    assert ui_cc.format_value(933, "吨") == "933 吨"
 
 
 def test_deviation_chart_has_chinese_title_and_labels() -> None:

@@ -18,6 +18,7 @@ import pandas as pd
 from IPython.display import HTML, display
 from matplotlib.figure import Figure
 
+from .. import casebook
 from ..errors import InputError
 from ..labels import ILLUSTRATIVE
 
@@ -156,3 +157,32 @@ def replace_output(output: widgets.Output, *items: Any) -> None:
 
 def heading(text: str, level: int = 4) -> widgets.HTML:
     return widgets.HTML(f"<h{level} style='margin:6px 0'>{html.escape(text)}</h{level}>")
+
+
+def case_options() -> list[tuple[str, str]]:
+    """Dropdown options ``("C01 城郊便利店（个体工商户）", "C01")`` for every case in the casebook."""
+    cases = casebook.list_cases()
+    return [(f"{row.id} {row.title}", str(row.id)) for row in cases.itertuples()]
+
+
+def case_pickers(case_id: str, *, width: str = "340px") -> tuple[widgets.Dropdown, widgets.Text]:
+    """The case dropdown and learner-id box a case dashboard starts with (CSS classes ``ml-case`` and
+    ``ml-variant``); an empty learner id means the standard case.
+
+    Examples
+    --------
+    >>> picker, learner = case_pickers("C03")
+    >>> picker.value, learner.value, "ml-variant" in learner._dom_classes
+    ('C03', '', True)
+    """
+    picker = widgets.Dropdown(options=case_options(), value=case_id, description="案例", layout=widgets.Layout(width=width))
+    learner = widgets.Text(value="", placeholder="留空 = 标准案例", description="学员编号", continuous_update=False,
+                           layout=widgets.Layout(width="260px"))
+    picker.add_class("ml-case")
+    learner.add_class("ml-variant")
+    return picker, learner
+
+
+def learner_variant(learner: widgets.Text) -> str | None:
+    """The learner id typed in a :func:`case_pickers` box, or ``None`` for the standard case."""
+    return str(learner.value).strip() or None

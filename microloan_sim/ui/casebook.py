@@ -16,10 +16,9 @@ import pandas as pd
 
 from .. import casebook, documents
 from ..labels import BALANCE_SHEET, SEGMENTS
-from ._common import TABLE_CSS, money, percent, safe, table_html
+from ._common import TABLE_CSS, case_pickers, learner_variant, money, percent, safe, table_html
 from .crosscheck import load
 from .offsite import statement_documents
-from .statements import case_options
 
 #: Extra "document": the price survey of the main products (进价、售价、销售占比), used by 加权毛利率检验.
 PRICE_SURVEY = "price_survey"
@@ -203,12 +202,7 @@ def case_browser(case_id: str = "C01") -> widgets.VBox:
     >>> [tabs.get_title(i) for i in range(3)]
     ['基本情况', '访谈记录', '银行流水']
     """
-    case_picker = widgets.Dropdown(options=case_options(), value=case_id, description="案例",
-                                   layout=widgets.Layout(width="340px"))
-    variant_box = widgets.Text(value="", placeholder="留空 = 标准案例", description="学员编号",
-                               continuous_update=False, layout=widgets.Layout(width="260px"))
-    case_picker.add_class("ml-case")
-    variant_box.add_class("ml-variant")
+    case_picker, variant_box = case_pickers(case_id)
     summary = widgets.HTML()
     summary.add_class("ml-summary")
     message = widgets.Output()
@@ -235,7 +229,7 @@ def case_browser(case_id: str = "C01") -> widgets.VBox:
 
     @safe(message)
     def refresh(_change: object = None) -> None:
-        case = load(case_picker.value, variant_box.value.strip() or None)
+        case = load(case_picker.value, learner_variant(variant_box))
         tag = "标准案例" if case.variant is None else f"变体 {case.variant}"
         summary.value = (_TAB_CSS + f"<b>{html.escape(case.title)}</b>（{tag}）｜{html.escape(case.borrower.name)}，"
                          f"{html.escape(case.industry)}｜申请 {case.request.amount:,.0f} 元、{case.request.months} 个月"

@@ -27,10 +27,9 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter
 
 from .. import casebook, crosscheck
-from ..crosscheck import CheckResult, Verdict, deviation_text
+from ..crosscheck import CheckResult, Verdict, deviation_text, format_value
 from ..plotting import new_figure
-from ._common import TABLE_CSS, illustrative_tag, replace_output, safe
-from .statements import case_options
+from ._common import TABLE_CSS, case_pickers, illustrative_tag, learner_variant, replace_output, safe
 
 #: CSS class of each verdict (defined in ``TABLE_CSS``).
 VERDICT_CSS = {Verdict.CONSISTENT.value: "ml-verdict-ok", Verdict.EXPLAIN.value: "ml-verdict-warn",
@@ -145,23 +144,6 @@ def verdict_counts(table: pd.DataFrame) -> dict[str, int]:
     return {v.value: int(counts.get(v.value, 0)) for v in Verdict}
 
 
-def format_value(value: float, unit: str) -> str:
-    """A figure in its unit, as the learner reads it.
-
-    Examples
-    --------
-    >>> format_value(1339735.3, "元"), format_value(0.25, "比率"), format_value(68.31, "天")
-    ('1,339,735 元', '25.0%', '68.3 天')
-    """
-    if unit == "元":
-        return f"{value:,.0f} 元"
-    if unit == "比率":
-        return f"{value:.1%}"
-    if unit == "天":
-        return f"{value:,.1f} 天"
-    return f"{value:,.2f} {unit}"
-
-
 def summary_html(table: pd.DataFrame, dropped: Sequence[str] = ()) -> str:
     """The summary line (``.ml-verdict-summary``) counting 一致 / 需解释 / 矛盾, with the counts as data attributes.
 
@@ -266,12 +248,7 @@ def crosscheck_explorer(case_id: str = "C01") -> widgets.VBox:
     >>> "ml-verdict-summary" in box.children[3].value
     True
     """
-    case_picker = widgets.Dropdown(options=case_options(), value=case_id, description="案例",
-                                   layout=widgets.Layout(width="340px"))
-    variant_box = widgets.Text(value="", placeholder="留空 = 标准案例", description="学员编号",
-                               continuous_update=False, layout=widgets.Layout(width="260px"))
-    case_picker.add_class("ml-case")
-    variant_box.add_class("ml-variant")
+    case_picker, variant_box = case_pickers(case_id)
     reset = widgets.Button(description="恢复全部证据", icon="undo", layout=widgets.Layout(width="140px"))
     reset.add_class("ml-evidence-reset")
     evidence_grid = widgets.GridBox(layout=widgets.Layout(grid_template_columns="repeat(3, 260px)"))
@@ -319,7 +296,7 @@ def crosscheck_explorer(case_id: str = "C01") -> widgets.VBox:
 
     @safe(message)
     def refresh(_change: object = None) -> None:
-        case = load(case_picker.value, variant_box.value.strip() or None)
+        case = load(case_picker.value, learner_variant(variant_box))
         state["case"] = case
         build_boxes(case)
         render()

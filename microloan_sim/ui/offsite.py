@@ -26,9 +26,9 @@ from .. import casebook, documents, offsite
 from ..errors import InputError
 from ..offsite import FLAG_LABELS, LISTED_FLAGS, OffsiteReport
 from ..plotting import PALETTE, bar_line_chart, new_figure
-from ._common import TABLE_CSS, illustrative_tag, money, percent, replace_output, safe, table_html
+from ._common import (TABLE_CSS, case_pickers, illustrative_tag, learner_variant, money, percent, replace_output, safe,
+                      table_html)
 from .crosscheck import load
-from .statements import case_options
 
 #: Rows of the flagged-transaction table shown at most (the rest are counted, not listed).
 MAX_ROWS = 300
@@ -321,12 +321,7 @@ def offsite_explorer(case_id: str = "C01") -> widgets.VBox:
     >>> "ml-offsite-summary" in box.children[1].value
     True
     """
-    case_picker = widgets.Dropdown(options=case_options(), value=case_id, description="案例",
-                                   layout=widgets.Layout(width="340px"))
-    variant_box = widgets.Text(value="", placeholder="留空 = 标准案例", description="学员编号",
-                               continuous_update=False, layout=widgets.Layout(width="260px"))
-    case_picker.add_class("ml-case")
-    variant_box.add_class("ml-variant")
+    case_picker, variant_box = case_pickers(case_id)
     summary = widgets.HTML()
     summary.add_class("ml-summary")
     flow_out, season_out, party_out, flag_out, finding_out = (widgets.Output() for _ in range(5))
@@ -427,7 +422,7 @@ def offsite_explorer(case_id: str = "C01") -> widgets.VBox:
 
     @safe(flow_out)
     def refresh(_change: object = None) -> None:
-        case = load(case_picker.value, variant_box.value.strip() or None)
+        case = load(case_picker.value, learner_variant(variant_box))
         state["case"] = case
         summary.value = TABLE_CSS + _summary_html(case)
         drawn.clear()

@@ -20,8 +20,7 @@ from matplotlib.figure import Figure
 from .. import casebook, pricing, products, schedules
 from ..errors import InputError
 from ..plotting import PALETTE, new_figure, yuan_formatter
-from ._common import TABLE_CSS, illustrative_tag, money, percent, replace_output, safe, table_html
-from .statements import case_options
+from ._common import TABLE_CSS, case_options, illustrative_tag, money, percent, replace_output, safe, table_html
 
 #: Products shown by default in the comparator (course 05b: cooperation products and a fee-laden contrast).
 DEFAULT_COMPARISON = ("gov_guarantee_loan", "batch_guarantee_loan", "private_guarantee_loan",

@@ -14,8 +14,7 @@ from matplotlib.figure import Figure
 from .. import casebook, rating
 from ..labels import SEGMENTS
 from ..plotting import PALETTE, new_figure
-from ._common import TABLE_CSS, heading, illustrative_tag, percent, replace_output, safe, table_html
-from .statements import case_options
+from ._common import TABLE_CSS, case_options, heading, illustrative_tag, percent, replace_output, safe, table_html
 
 _LOST_COLOUR, _KEPT_COLOUR = PALETTE[3], PALETTE[5]
 

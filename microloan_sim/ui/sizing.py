@@ -17,8 +17,7 @@ from matplotlib.figure import Figure
 from .. import casebook, sizing
 from ..plotting import PALETTE, new_figure, yuan_formatter
 from ..schedules import METHODS
-from ._common import TABLE_CSS, illustrative_tag, money, replace_output, safe, table_html
-from .statements import case_options
+from ._common import TABLE_CSS, case_pickers, illustrative_tag, learner_variant, money, replace_output, safe, table_html
 
 #: Repayment methods offered by the calculator, in this order.
 CALCULATOR_METHODS = ("equal_installment", "equal_principal", "interest_only", "seasonal", "bullet")
@@ -93,10 +92,7 @@ def sizing_calculator(case_id: str = "C01") -> widgets.VBox:
     ('C03', 120000.0)
     """
     params = sizing.load_parameters()
-    case_picker = widgets.Dropdown(options=case_options(), value=case_id, description="案例",
-                                   layout=widgets.Layout(width="330px"))
-    variant_box = widgets.Text(value="", placeholder="留空 = 标准案例", description="学员编号",
-                               continuous_update=False, layout=widgets.Layout(width="240px"))
+    case_picker, variant_box = case_pickers(case_id, width="330px")
     amount = widgets.BoundedFloatText(min=0, max=100_000_000, step=1_000, description="申请金额（元）",
                                       style={"description_width": "initial"}, layout=widgets.Layout(width="230px"))
     rate = widgets.FloatSlider(value=params.defaults.annual_rate * 100, min=0, max=24, step=0.1, readout_format=".1f",
@@ -111,7 +107,7 @@ def sizing_calculator(case_id: str = "C01") -> widgets.VBox:
     working_capital = widgets.Checkbox(value=params.working_capital.binding, description="营运资金公式参与取最小值",
                                        indent=False)
     secured = widgets.Checkbox(value=False, description="按抵押/质押贷款控制额度", indent=False)
-    for widget, css in ((case_picker, "ml-case"), (variant_box, "ml-variant"), (amount, "ml-sizing-amount"),
+    for widget, css in ((amount, "ml-sizing-amount"),
                         (rate, "ml-sizing-rate"), (months, "ml-sizing-months"), (share, "ml-sizing-share"),
                         (method, "ml-sizing-method"), (working_capital, "ml-sizing-wc"),
                         (secured, "ml-sizing-secured")):
@@ -153,7 +149,7 @@ def sizing_calculator(case_id: str = "C01") -> widgets.VBox:
 
     @safe(output)
     def load(_change: object = None) -> None:
-        case = casebook.load_case(case_picker.value, variant=variant_box.value.strip() or None)
+        case = casebook.load_case(case_picker.value, variant=learner_variant(variant_box))
         state["case"] = case
         loading.append(True)
         try:

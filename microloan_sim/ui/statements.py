@@ -7,18 +7,12 @@ import pandas as pd
 from .. import casebook, statements
 from ..labels import BASIS, RATIOS, label
 from ..plotting import bar_line_chart
-from ._common import TABLE_CSS, percent, replace_output, safe, table_html
+from ._common import TABLE_CSS, case_pickers, learner_variant, percent, replace_output, safe, table_html
 
 _SUBTOTALS = {label(k) for k in ("current_assets", "total_assets", "current_liabilities", "total_liabilities",
                                  "equity", "gross_profit", "operating_expenses", "net_profit", "disposable_income",
                                  "net_cash_flow", "closing_cash", "expected_equity", "actual_equity")}
 _RATIO_IS_DAYS = {"inventory_days", "receivable_days", "payable_days"}
-
-
-def case_options() -> list[tuple[str, str]]:
-    """Dropdown options ``("C01 城郊便利店（个体工商户）", "C01")`` for every case in the casebook."""
-    cases = casebook.list_cases()
-    return [(f"{row.id} {row.title}", str(row.id)) for row in cases.itertuples()]
 
 
 def ratio_table(case: casebook.Case) -> pd.DataFrame:
@@ -41,14 +35,10 @@ def statement_explorer(case_id: str = "C01") -> widgets.VBox:
     >>> box.children[0].children[0].value
     'C01'
     """
-    case_picker = widgets.Dropdown(options=case_options(), value=case_id, description="案例",
-                                   layout=widgets.Layout(width="340px"))
-    variant_box = widgets.Text(value="", placeholder="留空 = 标准案例", description="学员编号",
-                               continuous_update=False, layout=widgets.Layout(width="260px"))
+    case_picker, variant_box = case_pickers(case_id)
     basis = widgets.ToggleButtons(options=[(BASIS["accrual"], "accrual"), (BASIS["cash"], "cash")],
                                   value="accrual", description="损益表口径")
-    for widget, css in ((case_picker, "ml-case"), (variant_box, "ml-variant"), (basis, "ml-basis")):
-        widget.add_class(css)
+    basis.add_class("ml-basis")
     summary = widgets.HTML()
     summary.add_class("ml-summary")
     balance_out, income_out, cash_out, ratio_out = (widgets.Output() for _ in range(4))
@@ -57,7 +47,7 @@ def statement_explorer(case_id: str = "C01") -> widgets.VBox:
         tabs.set_title(i, title)
 
     def load() -> casebook.Case:
-        return casebook.load_case(case_picker.value, variant=variant_box.value.strip() or None)
+        return casebook.load_case(case_picker.value, variant=learner_variant(variant_box))
 
     @safe(balance_out)
     def render_balance(case: casebook.Case) -> None:
