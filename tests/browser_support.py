@@ -77,6 +77,18 @@ def render_url(base: str, notebook: str) -> str:
     return f"{base}voila/render/{quote(notebook)}"
 
 
+def open_notebook(page, base: str, notebook: str) -> None:  # type: ignore[no-untyped-def]
+    """Open a notebook under Voila, with one retry: the very first render on a freshly started Voila server
+    occasionally never connects to its kernel on a busy 2-core machine (seen about once in ten runs); a
+    learner would press reload, and so does the test."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.goto(render_url(base, notebook))
+    except PlaywrightTimeout:
+        page.goto(render_url(base, notebook))
+
+
 def launch_browser(playwright):  # type: ignore[no-untyped-def]
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 

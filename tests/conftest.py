@@ -1,8 +1,9 @@
-"""Shared fixtures: a throw-away case folder that tests can write hand-made records into."""
+"""Shared fixtures: a throw-away case folder that tests can write hand-made records into, and the browser
+tests' Voila server, Chromium and page."""
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -39,3 +40,41 @@ def load_folder() -> Callable[[Path], casebook.Case]:
         return casebook.load_case_folder(folder)
 
     return load
+
+
+# --------------------------------------------------------------------------- browser tests (real Voila + Chromium)
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A learner-mode Voila server for one test module (its log kept in a temp folder)."""
+    from .browser_support import voila_server
+
+    log = tmp_path_factory.mktemp("voila") / "voila.log"
+    with voila_server(log=log) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    """Debian's headless Chromium driven by Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser_support import launch_browser
+
+    with sync_playwright() as playwright:
+        chromium = launch_browser(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):  # type: ignore[no-untyped-def]
+    """A fresh zh-CN page whose requests may only go to the loopback range."""
+    from .browser_support import loopback_only
+
+    context = browser.new_context(viewport={"width": 1280, "height": 1600}, locale="zh-CN")
+    page = context.new_page()
+    page.set_default_timeout(90_000)  # a cold kernel on a busy 2-core machine can take a while; no test asserts time
+    loopback_only(page)
+    yield page
+    context.close()

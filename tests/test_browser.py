@@ -3,43 +3,15 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
-from .browser_support import CHROMIUM, launch_browser, loopback_only, render_url, voila_server
+from .browser_support import CHROMIUM, loopback_only, open_notebook, render_url, voila_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                                       reason="Debian chromium missing: run `make test`")]
-
-
-@pytest.fixture(scope="module")
-def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("voila") / "voila.log"
-    with voila_server(log=log) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 1600}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(90_000)  # a cold kernel on a busy 2-core machine can take a while; no test asserts time
-    loopback_only(page)
-    yield page
-    context.close()
 
 
 def _status(url: str) -> int:
@@ -51,7 +23,7 @@ def _status(url: str) -> int:
 
 
 def test_statement_explorer_reacts_to_the_case_selector(voila: str, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(render_url(voila, "course/04c_报表编制.ipynb"))
+    open_notebook(page, voila, "course/04c_报表编制.ipynb")
     summary = page.locator(".ml-summary").first
     summary.wait_for(timeout=90_000)
     table = page.locator(".widget-tab .widget-output table").first
@@ -70,7 +42,7 @@ def test_statement_explorer_reacts_to_the_case_selector(voila: str, page) -> Non
 
 
 def test_basis_toggle_changes_the_income_statement(voila: str, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(render_url(voila, "course/04c_报表编制.ipynb"))
+    open_notebook(page, voila, "course/04c_报表编制.ipynb")
     page.locator(".ml-summary").first.wait_for(timeout=90_000)
     page.locator(".widget-tab .p-TabBar-tab, .widget-tab .lm-TabBar-tab").nth(1).click()
     income = page.locator(".widget-tab .widget-output").nth(1)
@@ -84,7 +56,7 @@ def test_basis_toggle_changes_the_income_statement(voila: str, page) -> None:  #
 
 
 def test_variant_box_gives_the_learner_their_own_numbers(voila: str, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(render_url(voila, "course/04c_报表编制.ipynb"))
+    open_notebook(page, voila, "course/04c_报表编制.ipynb")
     summary = page.locator(".ml-summary").first
     summary.wait_for(timeout=90_000)
     before = summary.inner_text()
@@ -96,7 +68,7 @@ def test_variant_box_gives_the_learner_their_own_numbers(voila: str, page) -> No
 
 
 def test_guide_loads_with_chinese_text(voila: str, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(render_url(voila, "course/00_导学.ipynb"))
+    open_notebook(page, voila, "course/00_导学.ipynb")
     page.get_by_text("课程地图").first.wait_for(timeout=90_000)
     assert page.locator("table").count() >= 1  # the casebook table
     assert "Traceback" not in page.content()
@@ -123,7 +95,7 @@ def test_loading_text_is_chinese(voila: str) -> None:
 def test_ex01_form_submits_and_shows_feedback(voila: str, page) -> None:  # type: ignore[no-untyped-def]
     import microloan_sim as ml
 
-    page.goto(render_url(voila, "exercises/ex01_报表重构.ipynb"))
+    open_notebook(page, voila, "exercises/ex01_报表重构.ipynb")
     learner = page.locator(".ml-learner input").first
     learner.wait_for(timeout=90_000)
     learner.fill("浏览器测试-01")
@@ -147,7 +119,7 @@ def test_ex01_form_submits_and_shows_feedback(voila: str, page) -> None:  # type
 
 
 def test_sizing_calculator_binding_constraint_moves(voila: str, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(render_url(voila, "course/04e_额度测算.ipynb"))
+    open_notebook(page, voila, "course/04e_额度测算.ipynb")
     binding = page.locator(".ml-binding").first
     binding.wait_for(timeout=90_000)
     before = binding.get_attribute("data-binding")
@@ -175,7 +147,7 @@ def test_instructor_dashboard_in_instructor_mode(tmp_path: Path, browser) -> Non
         page = context.new_page()
         page.set_default_timeout(90_000)
         loopback_only(page)
-        page.goto(render_url(base, "exercises/instructor_成绩册.ipynb"))
+        open_notebook(page, base, "exercises/instructor_成绩册.ipynb")
         page.get_by_text("2 名学员").first.wait_for()
         text = page.locator(".widget-tab").first.inner_text()
         assert "甲-01" in text and "乙-02" in text
@@ -187,7 +159,7 @@ def test_instructor_dashboard_is_not_served_to_learners(voila: str) -> None:
 
 
 def test_product_comparator_fee_changes_the_annualised_rate(voila: str, page) -> None:  # type: ignore[no-untyped-def]
-    page.goto(render_url(voila, "course/05b_合作微贷.ipynb"))
+    open_notebook(page, voila, "course/05b_合作微贷.ipynb")
     page.locator(".ml-compare-summary").first.wait_for()
     table = page.locator(".widget-output table").first
     table.wait_for()

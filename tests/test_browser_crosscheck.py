@@ -2,53 +2,14 @@
 the 04a off-site dashboard to its flag filter, and the casebook browser to its month picker."""
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from .browser_support import CHROMIUM, launch_browser, loopback_only, render_url, voila_server
+from .browser_support import CHROMIUM, open_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                                       reason="Debian chromium missing: run `make test`")]
-
-
-@pytest.fixture(scope="module")
-def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    log = tmp_path_factory.mktemp("voila") / "voila.log"
-    with voila_server(log=log) as base:
-        yield base
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_browser(playwright)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):  # type: ignore[no-untyped-def]
-    context = browser.new_context(viewport={"width": 1280, "height": 1600}, locale="zh-CN")
-    page = context.new_page()
-    page.set_default_timeout(90_000)  # a cold kernel on a busy 2-core machine can take a while; no test asserts time
-    loopback_only(page)
-    yield page
-    context.close()
-
-
-def _open(page, notebook: str, voila: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a notebook under Voila; one retry, because the very first render of a freshly started Voila
-    server occasionally never connects to its kernel on a busy 2-core machine (seen about once in ten runs)."""
-    from playwright.sync_api import TimeoutError as PlaywrightTimeout
-
-    try:
-        page.goto(render_url(voila, notebook))
-    except PlaywrightTimeout:
-        page.goto(render_url(voila, notebook))
 
 
 _FIRST_SUMMARY = "document.querySelector('.ml-crosscheck .ml-verdict-summary')"
@@ -56,7 +17,7 @@ _ROWS = "(s => document.querySelector('.ml-crosscheck').querySelectorAll('tr.' +
 
 
 def test_unticking_the_bank_statement_changes_the_verdicts(voila: str, page) -> None:  # type: ignore[no-untyped-def]
-    _open(page, "course/04b_交叉验证.ipynb", voila)
+    open_notebook(page, voila, "course/04b_交叉验证.ipynb")
     dashboard = page.locator(".ml-crosscheck").first
     summary = dashboard.locator(".ml-verdict-summary")
     summary.wait_for(timeout=90_000)
@@ -87,7 +48,7 @@ def test_unticking_the_bank_statement_changes_the_verdicts(voila: str, page) -> 
 
 
 def test_unticking_a_respondent_changes_a_verdict_row(voila: str, page) -> None:  # type: ignore[no-untyped-def]
-    _open(page, "course/04b_交叉验证.ipynb", voila)
+    open_notebook(page, voila, "course/04b_交叉验证.ipynb")
     dashboard = page.locator(".ml-crosscheck").first
     rows = dashboard.locator("tr.ml-check-source_disagreement")
     rows.first.wait_for(timeout=90_000)
@@ -103,7 +64,7 @@ def test_unticking_a_respondent_changes_a_verdict_row(voila: str, page) -> None:
 
 
 def test_offsite_flag_filter_changes_the_table(voila: str, page) -> None:  # type: ignore[no-untyped-def]
-    _open(page, "course/04a_大数据与非现场调查.ipynb", voila)
+    open_notebook(page, voila, "course/04a_大数据与非现场调查.ipynb")
     dashboard = page.locator(".ml-offsite").first
     dashboard.locator(".ml-offsite-summary").wait_for(timeout=90_000)
     assert "城郊便利店" in dashboard.locator(".ml-summary").inner_text()
@@ -121,7 +82,7 @@ def test_offsite_flag_filter_changes_the_table(voila: str, page) -> None:  # typ
 
 
 def test_case_browser_month_picker(voila: str, page) -> None:  # type: ignore[no-untyped-def]
-    _open(page, "casebook/案例浏览.ipynb", voila)
+    open_notebook(page, voila, "casebook/案例浏览.ipynb")
     browser_root = page.locator(".ml-casebook").first
     browser_root.locator(".ml-summary").wait_for(timeout=90_000)
     browser_root.locator(".lm-TabBar-tab, .p-TabBar-tab", has_text="银行流水").first.click()
