@@ -13,7 +13,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
@@ -34,12 +34,19 @@ def free_port() -> int:
 
 @contextmanager
 def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool = False,
-                 log: Path | None = None, data_dir: Path | None = None) -> Iterator[str]:
+                 log: Path | None = None, data_dir: Path | None = None,
+                 extra: Mapping[str, Path] | None = None) -> Iterator[str]:
     """Serve ``source`` exactly as ``microloan serve`` does (mirrored root, learner mode by default, a private
-    throw-away gradebook data directory); yields the base URL; stops Voila by its pid."""
+    throw-away gradebook data directory); yields the base URL; stops Voila by its pid.
+
+    ``extra`` maps served paths to files copied into the served root as well (the benchmark's blank
+    notebook, which a project root would not serve)."""
     port = free_port()
     data = data_dir or Path(tempfile.mkdtemp(prefix="microloan-test-data-"))
     root = build_served_root(source, instructor=instructor, exclude=[data])
+    for served, file in (extra or {}).items():
+        (root / served).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(file, root / served)
     sink = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(voila_command(root, port, preheat=preheat),
                                env=serve_environment(data, instructor=instructor), cwd=root,
