@@ -132,6 +132,26 @@ def test_sizing_calculator_binding_constraint_moves(voila: str, page) -> None:  
     assert "Traceback" not in page.content()
 
 
+def test_approval_threshold_moves_volume_and_risk(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    open_notebook(page, voila, "course/05a_数字微贷.ipynb")
+    summary = page.locator(".ml-approval").first
+    summary.wait_for(timeout=90_000)
+    before = summary.inner_text()
+    assert "这正是净收益最高的分数线" in before and "盈亏平衡违约率" in before   # starts at the best threshold
+    handle = page.locator(".ml-threshold .noUi-handle").first
+    handle.click()
+    for _ in range(10):                                  # ten points lower: more approvals, more defaults
+        page.keyboard.press("ArrowLeft")
+    page.wait_for_function("t => document.querySelector('.ml-approval').innerText !== t", arg=before)
+    after = summary.inner_text()
+
+    def approved(text: str) -> int:
+        return int(text.split("通过 ", 1)[1].split(" 户", 1)[0].replace(",", ""))
+
+    assert approved(after) > approved(before) and "少赚" in after
+    assert "Traceback" not in page.content()
+
+
 def test_instructor_dashboard_in_instructor_mode(tmp_path: Path, browser) -> None:  # type: ignore[no-untyped-def]
     import microloan_sim as ml
     from microloan_sim import gradebook

@@ -6,8 +6,10 @@ the full traceback goes to the server log (``logging``) for the instructor.
 """
 from __future__ import annotations
 
+import base64
 import functools
 import html
+import io
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -15,7 +17,7 @@ from typing import Any, TypeVar
 import ipywidgets as widgets
 import matplotlib.pyplot as plt
 import pandas as pd
-from IPython.display import HTML, display
+from IPython.core.formatters import format_display_data
 from matplotlib.figure import Figure
 
 from .. import casebook
@@ -72,9 +74,7 @@ def safe(output: widgets.Output) -> Callable[[F], F]:
 
 
 def _show_error(output: widgets.Output, message: str) -> None:
-    output.clear_output(wait=True)
-    with output:
-        display(HTML(TABLE_CSS + error_html(message)))
+    replace_output(output, TABLE_CSS + error_html(message))
 
 
 def money(value: float | None, unit: str = "元", decimals: int = 0) -> str:
@@ -134,25 +134,47 @@ def table_html(frame: pd.DataFrame, *, index: bool = True, subtotals: Iterable[s
     return f'<table class="ml-table">{cap}<thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
-def show_figure(output: widgets.Output, figure: Figure) -> None:
-    """Draw a matplotlib figure into an Output widget and free it."""
-    with output:
-        display(figure)
-    plt.close(figure)
+def figure_png(figure: Figure, dpi: int = 100) -> bytes:
+    """PNG bytes of a matplotlib figure (as the inline backend draws it); the figure is closed."""
+    buffer = io.BytesIO()
+    try:
+        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    finally:
+        plt.close(figure)
+    return buffer.getvalue()
+
+
+def _bundle(item: Any) -> dict[str, Any]:
+    """One nbformat ``display_data`` output for an HTML string, a matplotlib figure or any displayable object."""
+    if isinstance(item, str):
+        data: dict[str, Any] = {"text/html": item, "text/plain": ""}
+        metadata: dict[str, Any] = {}
+    elif isinstance(item, Figure):
+        data, metadata = {"image/png": base64.b64encode(figure_png(item)).decode("ascii"), "text/plain": "图表"}, {}
+    else:
+        data, metadata = format_display_data(item)
+    return {"output_type": "display_data", "data": data, "metadata": metadata}
 
 
 def replace_output(output: widgets.Output, *items: Any) -> None:
-    """Clear ``output`` (without flicker) and display ``items``: HTML strings or matplotlib figures."""
-    output.clear_output(wait=True)
-    with output:
-        for item in items:
-            if isinstance(item, Figure):
-                display(item)
-                plt.close(item)
-            elif isinstance(item, str):
-                display(HTML(item))
-            else:
-                display(item)
+    """Replace what ``output`` shows by ``items`` (HTML strings, matplotlib figures, IPython display objects)
+    in one state update, without flicker.
+
+    The outputs are set on the widget's ``outputs`` trait instead of being captured with ``with output:``,
+    whose message capture occasionally left a Voila page waiting for ever on a 2-core machine
+    (voila-dashboards/voila#1428); it also works outside a kernel.
+
+    Examples
+    --------
+    >>> out = widgets.Output()
+    >>> replace_output(out, "<b>额度</b>")
+    >>> out.outputs[0]["data"]["text/html"]
+    '<b>额度</b>'
+    >>> replace_output(out)
+    >>> out.outputs
+    ()
+    """
+    output.outputs = tuple(_bundle(item) for item in items)
 
 
 def heading(text: str, level: int = 4) -> widgets.HTML:

@@ -16,7 +16,7 @@ import pandas as pd
 
 from .. import casebook, documents
 from ..labels import BALANCE_SHEET, SEGMENTS
-from ._common import TABLE_CSS, case_pickers, learner_variant, money, percent, safe, table_html
+from ._common import TABLE_CSS, case_pickers, learner_variant, money, percent, replace_output, safe, table_html
 from .crosscheck import load
 from .offsite import statement_documents
 
@@ -256,7 +256,7 @@ def case_browser(case_id: str = "C01") -> widgets.VBox:
         tabs.children = tuple(children)
         tabs.titles = tuple(titles)
         tabs.selected_index = selected if selected is not None and selected < len(children) else 0
-        message.clear_output()
+        replace_output(message)
 
     case_picker.observe(refresh, names="value")
     variant_box.observe(refresh, names="value")

@@ -277,7 +277,7 @@ def crosscheck_explorer(case_id: str = "C01") -> widgets.VBox:
         table.value = checks_html(frame)
         replace_output(chart, Image(data=_chart_png(case, evidence), format="png"))
         summary.value = TABLE_CSS + _EXTRA_CSS + summary_html(frame, dropped)  # last: the summary signals "done"
-        message.clear_output()
+        replace_output(message)
 
     def build_boxes(case: casebook.Case) -> None:
         previous = {key: box.value for key, box in boxes.items()}

@@ -148,9 +148,6 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
     start.on_click(show_documents)
     learner.observe(show_documents, names="value")
     submit.on_click(on_submit)
-    with documents:
-        from IPython.display import HTML, display
-
-        display(HTML("<p>请先填写学员编号，再点击“打开我的案例”。</p>"))
+    replace_output(documents, "<p>请先填写学员编号，再点击“打开我的案例”。</p>")
     return widgets.VBox([title, widgets.HBox([learner, start]), documents, widgets.HTML("<h4>作答</h4>"),
                          *rows, submit, feedback])

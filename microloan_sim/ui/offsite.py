@@ -427,7 +427,7 @@ def offsite_explorer(case_id: str = "C01") -> widgets.VBox:
         summary.value = TABLE_CSS + _summary_html(case)
         drawn.clear()
         for output in (flow_out, season_out):
-            output.clear_output(wait=True)
+            replace_output(output)
         show_tab()
         render_parties(case)
         render_flags(case)
