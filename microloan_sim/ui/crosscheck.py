@@ -12,13 +12,11 @@ here reads or shows the answer key.
 from __future__ import annotations
 
 import html
-import io
 import re
 from collections.abc import Collection, Sequence
 from functools import lru_cache
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import Image
@@ -29,7 +27,7 @@ from matplotlib.ticker import FuncFormatter
 from .. import casebook, crosscheck
 from ..crosscheck import CheckResult, Verdict, deviation_text, format_value
 from ..plotting import new_figure
-from ._common import TABLE_CSS, case_pickers, illustrative_tag, learner_variant, replace_output, safe
+from ._common import TABLE_CSS, case_pickers, figure_png, illustrative_tag, learner_variant, replace_output, safe
 
 #: CSS class of each verdict (defined in ``TABLE_CSS``).
 VERDICT_CSS = {Verdict.CONSISTENT.value: "ml-verdict-ok", Verdict.EXPLAIN.value: "ml-verdict-warn",
@@ -199,7 +197,7 @@ def deviation_chart(table: pd.DataFrame, title: str = "各项检验的偏差与�
     >>> fig = deviation_chart(check_table(load("C06")))
     >>> fig.axes[0].get_xlabel(), len(fig.axes[0].get_yticklabels()) == len(check_table(load("C06")))
     ('偏差（%）', True)
-    >>> plt.close(fig)
+    >>> import matplotlib.pyplot as plt; plt.close(fig)
     """
     n = len(table)
     fig, ax = new_figure(f"{title}（容差为示例参数）", "检验", "偏差（%）", size=(8.0, 0.34 * max(n, 1) + 1.4))
@@ -224,11 +222,7 @@ def deviation_chart(table: pd.DataFrame, title: str = "各项检验的偏差与�
 
 @lru_cache(maxsize=256)
 def _chart_png(case: casebook.Case, evidence: frozenset[str] | None) -> bytes:
-    fig = deviation_chart(check_table(case, evidence))
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
+    return figure_png(deviation_chart(check_table(case, evidence)))
 
 
 # --------------------------------------------------------------------------- the dashboard

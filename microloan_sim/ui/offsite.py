@@ -11,22 +11,19 @@ Everything a widget change needs is cached per case object, so switching back an
 from __future__ import annotations
 
 import html
-import io
 import re
 from functools import lru_cache
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from IPython.display import Image
-from matplotlib.figure import Figure
 
 from .. import casebook, documents, offsite
 from ..errors import InputError
 from ..offsite import FLAG_LABELS, LISTED_FLAGS, OffsiteReport
 from ..plotting import PALETTE, bar_line_chart, new_figure
-from ._common import (TABLE_CSS, case_pickers, illustrative_tag, learner_variant, money, percent, replace_output, safe,
+from ._common import (TABLE_CSS, case_pickers, figure_png, illustrative_tag, learner_variant, money, percent, replace_output, safe,
                       table_html)
 from .crosscheck import load
 
@@ -252,20 +249,13 @@ def thresholds_table(report: OffsiteReport) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["识别项目", "标准"]).set_index("识别项目")
 
 
-def _png(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png")
-    plt.close(fig)
-    return buffer.getvalue()
-
-
 @lru_cache(maxsize=64)
 def monthly_chart_png(case: casebook.Case) -> bytes:
     """Monthly inflow and outflow bars with the business-inflow line (PNG), cached per case object."""
     m = report_for(case).monthly
     fig = bar_line_chart([str(p) for p in m.index], {"流入": m["inflow"], "流出": m["outflow"]},
                          ("经营性流入", m["business_inflow"]), "银行流水月度流入与流出")
-    return _png(fig)
+    return figure_png(fig)
 
 
 @lru_cache(maxsize=64)
@@ -281,7 +271,7 @@ def seasonality_chart_png(case: casebook.Case) -> bytes:
     ax.set_xticks(list(positions), [str(p)[-5:] for p in index.index], fontsize=8)
     for x, v in zip(positions, values):
         ax.annotate(f"{v:.2f}", (x, v), ha="center", va="bottom", fontsize=7)
-    return _png(fig)
+    return figure_png(fig)
 
 
 def _summary_html(case: casebook.Case) -> str:
