@@ -13,6 +13,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,14 +86,18 @@ def render_url(base: str, notebook: str) -> str:
 
 
 def open_notebook(page, base: str, notebook: str) -> None:  # type: ignore[no-untyped-def]
-    """Open a notebook under Voila, with one retry: the very first render on a freshly started Voila server
-    occasionally never connects to its kernel on a busy 2-core machine (seen about once in ten runs); a
-    learner would press reload, and so does the test."""
+    """Open a notebook under Voila, with one reload if the first render stalls.
+
+    Before the dashboards set their Output widgets' ``outputs`` directly, about one first render in ten on a
+    fresh server stalled for ever (voila#1428); none has been seen since. The reload stays as insurance, but it
+    is reported as a warning in the test summary, never hidden.
+    """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     try:
-        page.goto(render_url(base, notebook))
+        page.goto(render_url(base, notebook), timeout=60_000)
     except PlaywrightTimeout:
+        warnings.warn(f"Voila render of {notebook} stalled; reloaded once", RuntimeWarning, stacklevel=2)
         page.goto(render_url(base, notebook))
 
 
