@@ -1352,6 +1352,9 @@ class Comparison:
     n_test: int
     default_rate: float
     statistical: StatisticalScorecard
+    #: the held-out applicants' default flags and each model's scores on them (for the approval simulation)
+    test_defaults: np.ndarray
+    test_scores: dict[str, np.ndarray]
 
 
 def compare_expert_vs_statistical(scorecard: str = "", *, n_train: int | None = None, n_test: int | None = None,
@@ -1384,8 +1387,10 @@ def _compare(scorecard: str, n_train: int, n_test: int, seed: int, _stamp: tuple
     test = simulate_portfolio(n_test, _child_seed(seed, 2))
     stat = fit_statistical_scorecard(train)
     y = test["default"].to_numpy()
-    expert = auc_ks(y, score_frame(scorecard, test))
-    statistical = auc_ks(y, stat.score(test))
+    scores = {"expert": np.asarray(score_frame(scorecard, test), dtype=float),
+              "statistical": np.asarray(stat.score(test), dtype=float)}
+    expert = auc_ks(y, scores["expert"])
+    statistical = auc_ks(y, scores["statistical"])
     truth = auc_ks(y, -test["true_pd"].to_numpy())
     card = load_scorecard(scorecard)
     table = pd.DataFrame({"AUC": [expert[0], statistical[0], truth[0]], "KS": [expert[1], statistical[1], truth[1]]},
@@ -1393,7 +1398,8 @@ def _compare(scorecard: str, n_train: int, n_test: int, seed: int, _stamp: tuple
     table.index.name = "模型"
     return Comparison(table=table, expert_auc=expert[0], expert_ks=expert[1], statistical_auc=statistical[0],
                       statistical_ks=statistical[1], true_auc=truth[0], true_ks=truth[1], n_train=n_train,
-                      n_test=n_test, default_rate=float(y.mean()), statistical=stat)
+                      n_test=n_test, default_rate=float(y.mean()), statistical=stat, test_defaults=y,
+                      test_scores=scores)
 
 
 def data_size_effect(sizes: Sequence[int] | None = None, *, repeats: int | None = None, seed: int | None = None,
@@ -1538,11 +1544,7 @@ def approval_simulation(model: str = "statistical", *, steps: int = 41) -> Appro
 def _approval_simulation(model: str, steps: int, _stamp: tuple[int, ...]) -> ApprovalSimulation:
     params = statistical_parameters()
     comparison = compare_expert_vs_statistical()
-    test = simulate_portfolio(params.evaluation.n_test, _child_seed(params.evaluation.seed, 2))
-    scores = (comparison.statistical.score(test) if model == "statistical"
-              else score_frame(params.evaluation.expert_scorecard, test))
-    scores = np.asarray(scores, dtype=float)
-    defaults = test["default"].to_numpy()
+    scores, defaults = comparison.test_scores[model], comparison.test_defaults
     thresholds = np.unique(np.round(np.quantile(scores, np.linspace(0.0, 0.98, steps))))
     table = approval_tradeoff(scores, defaults, thresholds, params.approval)
     return ApprovalSimulation(model=model, scores=scores, defaults=defaults, table=table, economics=params.approval)
