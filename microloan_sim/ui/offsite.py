@@ -11,7 +11,6 @@ Everything a widget change needs is cached per case object, so switching back an
 from __future__ import annotations
 
 import html
-import re
 from functools import lru_cache
 
 import ipywidgets as widgets
@@ -29,7 +28,6 @@ from .crosscheck import load
 
 #: Rows of the flagged-transaction table shown at most (the rest are counted, not listed).
 MAX_ROWS = 300
-_NEGATIVE_ZERO = re.compile(r"(?<![\d,.])-0(?= 元)")
 _FLAGGED_CSS = ("<style>.ml-flagged td {white-space: nowrap;} "
                 ".ml-flagged td:last-child {white-space: normal; min-width: 280px;}</style>")
 
@@ -65,17 +63,6 @@ def report_for(case: casebook.Case) -> OffsiteReport:
                            borrower_name=docs.facts.borrower)
 
 
-def tidy(text: str) -> str:
-    """Write a negative zero amount ("-0 元") as "0 元".
-
-    Examples
-    --------
-    >>> tidy("流入 55,200 元，流出 -0 元；")
-    '流入 55,200 元，流出 0 元；'
-    """
-    return _NEGATIVE_ZERO.sub("0", text)
-
-
 def findings(case: casebook.Case) -> list[str]:
     """The Chinese findings of the off-site analysis (thresholds are 示例参数).
 
@@ -84,7 +71,7 @@ def findings(case: casebook.Case) -> list[str]:
     >>> any("过账" in note for note in findings(load("C01")))
     True
     """
-    return [tidy(note) for note in report_for(case).findings()]
+    return report_for(case).findings()
 
 
 def monthly_table(report: OffsiteReport) -> pd.DataFrame:
