@@ -374,9 +374,9 @@ def approval_explorer(model: str = "statistical") -> widgets.VBox:
         cuts = sim.table["分数线"]
         state["switching"] = True  # new bounds must not each trigger a redraw
         try:
-            threshold.min, threshold.max = -10**9, 10**9
-            threshold.min, threshold.max = int(cuts.min()), int(cuts.max())
-            threshold.value = int(sim.best["分数线"])
+            with threshold.hold_trait_notifications():  # bounds and value are validated together at the end
+                threshold.min, threshold.max = int(cuts.min()), int(cuts.max())
+                threshold.value = int(sim.best["分数线"])
         finally:
             state["switching"] = False
         render()
