@@ -22,9 +22,8 @@ import importlib
 from typing import Any
 
 from . import casebook, crosscheck, labels, statements
+from ._version import __version__
 from .errors import InputError
-
-__version__ = "0.1.0"
 
 _LAZY = {"ui", "plotting", "schedules", "pricing", "products", "rating", "sizing", "exercises", "gradebook",
          "offsite", "documents"}

@@ -242,14 +242,14 @@ def _gradebook_export(args: argparse.Namespace) -> int:
 
 def _gradebook_report(args: argparse.Namespace) -> int:
     from .errors import InputError
-    from .gradebook import _safe_name
+    from .gradebook import safe_file_name
 
     with _open_book(args) as book:
         attempts = book.learner_attempts(args.learner_id)
         if not attempts:
             raise InputError(f"没有学员“{args.learner_id}”的提交记录", field="学员编号")
         output = Path(args.output) if args.output else (
-            book.data_dir / "reports" / f"{_safe_name(args.learner_id.strip())}.html")
+            book.data_dir / "reports" / f"{safe_file_name(args.learner_id.strip())}.html")
         text = book.learner_report_html(args.learner_id)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")

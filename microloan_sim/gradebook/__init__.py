@@ -1,0 +1,92 @@
+"""Gradebook: every submission stored, signed receipts, instructor queries and exports.
+
+Storage goes through SQLAlchemy 2 (Core), so any database URL works; the default is one SQLite file,
+``gradebook.sqlite``, in the data directory:
+
+* data directory: ``MICROLOAN_DATA_DIR``, else ``microloan-data/`` next to the project (the folder that holds
+  ``course/``), else ``./microloan-data/``. It is git-ignored and ``microloan serve`` never serves it;
+* database: ``MICROLOAN_DB_URL`` (e.g. ``postgresql+psycopg://…``), else ``sqlite:///<data dir>/gradebook.sqlite``;
+* course key for receipt digests: ``MICROLOAN_COURSE_KEY``, else ``<data dir>/course.key`` (created on first use).
+
+Every attempt is a new row in ``submissions`` (nothing is overwritten). In class, 30 learners submit at once
+from 30 Voila kernels, i.e. 30 processes sharing one SQLite file: the file runs in WAL mode with a busy
+timeout, every write is one short ``BEGIN IMMEDIATE`` transaction, and a write that still meets
+"database is locked" is retried with back-off. The receipt is written to disk *before* the row, so even a
+write that fails for good leaves a receipt the instructor can import later.
+
+Receipts
+    Each submission also writes ``receipts/<learner>/<exercise>-<time>-<id>.json``: exercise id, learner id,
+    variant seed, raw answers, the score the dashboard showed, app version, time, and an HMAC-SHA256 digest
+    with the course key. The digest only detects tampering by someone who does not have the key (a learner
+    on the instructor's server, or one who was handed receipts but not the key); a self-study learner whose
+    laptop created its own key can sign anything. That is why :meth:`Gradebook.import_receipts` never trusts
+    the stored score: it re-grades the raw answers for the stored variant and records its own score.
+
+Manual items
+    Items with status ``manual`` (free text) score 0 until the instructor scores them with
+    :meth:`Gradebook.set_manual_score`; every total shown afterwards includes those points.
+
+Inside the package, one module per concern (this ``__init__`` is the public face; names with a leading
+underscore are private to the package):
+
+* :mod:`~microloan_sim.gradebook.config` — data directory, database URL, course key;
+* :mod:`~microloan_sim.gradebook.database` — tables, engine set-up, lock detection;
+* :mod:`~microloan_sim.gradebook.records` — what grading hands in (protocols) and what queries hand back;
+* :mod:`~microloan_sim.gradebook.receipts` — signing, writing, reading and checking receipts;
+* :mod:`~microloan_sim.gradebook.reports` — overview, item difficulty, HTML report, CSV / xlsx writers;
+* :mod:`~microloan_sim.gradebook.store` — :class:`Gradebook`, :class:`LearnerView`, the default gradebook.
+
+Examples
+--------
+>>> import tempfile
+>>> import microloan_sim as ml
+>>> book = Gradebook(data_dir=tempfile.mkdtemp())
+>>> key = ml.exercises.get("ex01").expected("学员-01")
+>>> first = book.submit("学员-01", "ex01", {"equity": "1"})
+>>> second = book.submit("学员-01", "ex01", {"equity": f"{key['equity']:.0f}", "debt_ratio": key["debt_ratio"]})
+>>> (first.attempt, first.score, second.attempt, second.score, second.max_score)
+(1, 0.0, 2, 20.0, 100.0)
+>>> second.receipt_path.parent.name
+'学员-01'
+>>> book.overview()[["learner_id", "exercise_id", "attempts", "best_score"]].to_dict("records")
+[{'learner_id': '学员-01', 'exercise_id': 'ex01', 'attempts': 2, 'best_score': 20.0}]
+>>> summary = book.import_receipts([second.receipt_path])   # already in the gradebook: skipped, not doubled
+>>> (len(summary.imported), len(summary.duplicates))
+(0, 1)
+>>> book.close()
+"""
+from __future__ import annotations
+
+# Besides __all__, the constants, tables, protocols, ``_DEFAULT`` and ``_sign`` are importable from here
+# as they were from the single-module gradebook (the tests use the last two).
+from ._common import safe_file_name
+from .config import DB_FILE, KEY_FILE, course_key, data_dir, database_url
+from .database import manual_scores, metadata, submissions
+from .receipts import (
+    RECEIPT_FORMAT,
+    RECEIPT_VERSION,
+    ImportedReceipt,
+    ImportSummary,
+    RejectedReceipt,
+    _sign,
+)
+from .records import Attempt, ExerciseLike, ItemLike, Registry, ResultLike, Submission
+from .reports import CHINESE_HEADERS, CORRECT_STATUSES, STATUS_LABELS
+from .store import (
+    _DEFAULT,
+    Gradebook,
+    LearnerView,
+    Source,
+    default_gradebook,
+    export,
+    import_receipts,
+    learner_report_html,
+    open_gradebook,
+    record_attempt,
+)
+
+__all__ = [
+    "Attempt", "Gradebook", "ImportSummary", "LearnerView", "Submission", "course_key", "data_dir",
+    "database_url", "default_gradebook", "export", "import_receipts", "learner_report_html", "open_gradebook",
+    "record_attempt", "safe_file_name",
+]

@@ -1,0 +1,552 @@
+"""The :class:`Gradebook` over one database, the :class:`LearnerView` a learner's dashboard gets, and the
+process-wide default gradebook behind the exercise forms and the module-level shortcuts."""
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable, Iterable
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
+
+from ..errors import InputError, require_number
+from ._common import _aware, _check_learner_id, _json_safe, _naive_utc, _now
+from .config import course_key, data_dir, database_url
+from .database import _create_schema, _is_locked, _make_engine, _new_id, manual_scores, submissions
+from .receipts import (
+    ImportedReceipt,
+    ImportSummary,
+    RejectedReceipt,
+    _load_receipt,
+    _new_receipt,
+    _receipt_files,
+    _receipt_path,
+    _validate_receipt,
+    _write_receipt,
+)
+from .records import (
+    Attempt,
+    ExerciseLike,
+    Registry,
+    ResultLike,
+    Submission,
+    _default_registry,
+    _item_dict,
+)
+from .reports import (
+    _best_per_pair,
+    _difficulty,
+    _item_rows,
+    _latest_per_pair,
+    _overview,
+    _report_html,
+    _write_csv,
+    _write_xlsx,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+T = TypeVar("T")
+Source = Literal["dashboard", "receipt"]
+
+_default_data_dir = data_dir  # Gradebook's parameter ``data_dir`` shadows the function
+
+
+class Gradebook:
+    """Submissions, receipts, instructor queries and exports over one database.
+
+    Parameters
+    ----------
+    url : str, optional
+        SQLAlchemy URL; default :func:`database_url` (``MICROLOAN_DB_URL`` or SQLite in the data directory).
+    data_dir : path, optional
+        Where the SQLite file, receipts and key file live; default :func:`data_dir`.
+    registry : object with ``get(exercise_id)``, optional
+        Where exercises are looked up for grading; default :mod:`microloan_sim.exercises`.
+    busy_timeout_ms : int
+        How long SQLite waits for a lock before "database is locked" (then the write is retried).
+    retry_seconds : float
+        Give up retrying a locked write after this long (the receipt is already on disk by then).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with Gradebook(data_dir=tempfile.mkdtemp()) as book:
+    ...     book.url.endswith("gradebook.sqlite"), book.overview().empty
+    (True, True)
+    """
+
+    def __init__(self, url: str | None = None, *, data_dir: Path | str | None = None,
+                 registry: Registry | None = None, busy_timeout_ms: int = 30_000,
+                 retry_seconds: float = 120.0) -> None:
+        self.data_dir = Path(data_dir).expanduser().resolve() if data_dir is not None else _default_data_dir()
+        self.url = url or database_url(self.data_dir)
+        self._registry = registry
+        self._busy_timeout_ms = int(busy_timeout_ms)
+        self._retry_seconds = float(retry_seconds)
+        self._key: bytes | None = None
+        #: How many times a write met a locked database and was retried (for the tests and the bench).
+        self.lock_retries = 0
+        self.engine = _make_engine(self.url, self._busy_timeout_ms)
+        try:
+            try:
+                self._write(_create_schema)
+            except (IntegrityError, ProgrammingError):  # PostgreSQL: two processes created a table at once
+                time.sleep(0.2)
+                self._write(_create_schema)
+        except SQLAlchemyError as exc:
+            self.engine.dispose()
+            raise InputError(f"无法打开成绩册数据库：{exc.__class__.__name__}: {getattr(exc, 'orig', exc)}",
+                             field="成绩册") from None
+
+    # ----------------------------------------------------------------- plumbing
+    def __enter__(self) -> Gradebook:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    @property
+    def receipts_dir(self) -> Path:
+        return self.data_dir / "receipts"
+
+    @property
+    def registry(self) -> Registry:
+        if self._registry is None:
+            self._registry = _default_registry()
+        return self._registry
+
+    @property
+    def key(self) -> bytes:
+        if self._key is None:
+            self._key = course_key(self.data_dir)
+        return self._key
+
+    def _retry(self, operation: Callable[[], T]) -> T:
+        deadline = time.monotonic() + self._retry_seconds
+        delay = 0.02
+        while True:
+            try:
+                return operation()
+            except OperationalError as exc:
+                if not _is_locked(exc) or time.monotonic() > deadline:
+                    raise
+                self.lock_retries += 1
+                time.sleep(delay * random.uniform(0.5, 1.5))
+                delay = min(delay * 2, 1.0)
+
+    def _write(self, work: Callable[[Connection], T]) -> T:
+        """Run ``work`` in one short write transaction (SQLite: BEGIN IMMEDIATE), retried while locked."""
+
+        def once() -> T:
+            with self.engine.connect() as connection:
+                connection.execution_options(microloan_write=True)
+                with connection.begin():
+                    return work(connection)
+
+        return self._retry(once)
+
+    def _read(self, work: Callable[[Connection], T]) -> T:
+        def once() -> T:
+            with self.engine.connect() as connection:
+                return work(connection)
+
+        return self._retry(once)
+
+    def _exercise(self, exercise_id: str, *, file: str | None = None) -> ExerciseLike:
+        try:
+            return self.registry.get(exercise_id)
+        except (InputError, KeyError, LookupError):
+            raise InputError(f"没有编号为“{exercise_id}”的练习", field="exercise_id" if file else "练习编号",
+                             file=file) from None
+
+    def _title(self, exercise_id: str) -> str:
+        try:
+            return str(self.registry.get(exercise_id).title)
+        except (InputError, KeyError, LookupError, ImportError):
+            return exercise_id
+
+    # ----------------------------------------------------------------- submitting
+    def submit(self, learner_id: str, exercise_id: str, answers: dict[str, Any],
+               variant: int | str | None = None) -> Submission:
+        """Grade ``answers`` and record the attempt; ``variant`` defaults to the learner's own (their id)."""
+        who = _check_learner_id(learner_id)
+        if not isinstance(answers, dict):
+            raise InputError("答案应为“题目编号 → 答案”的键值表", field="answers")
+        clean = _json_safe(answers)
+        result = self._exercise(str(exercise_id)).grade(clean, who if variant is None else variant)
+        return self.record(who, clean, result)
+
+    def record(self, learner_id: str, answers: dict[str, Any], result: ResultLike, *,
+               source: Source = "dashboard") -> Submission:
+        """Store a graded attempt (a new row, never an overwrite) and write its signed receipt.
+
+        The receipt goes to disk first; if the database then stays locked past ``retry_seconds`` the learner
+        is told the receipt was kept, and ``microloan gradebook import`` brings it in later.
+        """
+        who = _check_learner_id(learner_id)
+        if not isinstance(answers, dict):
+            raise InputError("答案应为“题目编号 → 答案”的键值表", field="answers")
+        clean = _json_safe(answers)
+        items = [_item_dict(item) for item in result.items]
+        moment = _now()
+        receipt = _new_receipt(who, result, clean, moment, self.key)
+        path = _receipt_path(self.receipts_dir, receipt)
+        try:
+            _write_receipt(receipt, path)
+            saved = True
+        except InputError:  # e.g. disk full or no permission: the database row below still records it
+            saved = False
+        title = self._title(result.exercise_id)
+        row = {
+            "learner_id": who, "exercise_id": result.exercise_id, "exercise_title": title,
+            "variant": result.variant, "answers": clean, "score": float(result.score),
+            "max_score": float(result.max_score), "claimed_score": float(result.score), "items": items,
+            "submitted_at": _naive_utc(moment), "recorded_at": _naive_utc(moment), "source": source,
+            "receipt_id": receipt["receipt_id"], "receipt_digest": receipt["digest"],
+            "app_version": receipt["app_version"],
+        }
+        try:
+            submission_id, attempt = self._write(lambda connection: self._insert(connection, row))
+        except SQLAlchemyError:
+            if not saved:
+                raise InputError("成绩册和回执都无法写入，本次提交没有保存，请告诉讲师（答案仍在表单中）",
+                                 field="提交") from None
+            raise InputError(f"成绩册暂时无法写入；本次提交已保存为回执 {path.name}，请告诉讲师",
+                             field="提交") from None
+        return Submission(submission_id, who, result.exercise_id, attempt, float(result.score),
+                          float(result.max_score), path, saved)
+
+    @staticmethod
+    def _insert(connection: Connection, row: dict[str, Any]) -> tuple[int, int]:
+        submission_id = _new_id(connection.execute(submissions.insert().values(**row)))
+        attempt = connection.execute(
+            select(func.count()).select_from(submissions).where(
+                submissions.c.learner_id == row["learner_id"], submissions.c.exercise_id == row["exercise_id"],
+                submissions.c.id <= submission_id)).scalar_one()
+        return submission_id, int(attempt)
+
+    # ----------------------------------------------------------------- receipts
+    def import_receipts(self, paths: Iterable[str | Path]) -> ImportSummary:
+        """Re-grade and record receipt files (or every ``*.json`` under folders); never trusts stored scores.
+
+        Each file is checked on its own: malformed JSON, missing fields, wrong types, a digest that does not
+        match (回执已被修改) or an unknown exercise reject that file with a Chinese reason naming the file and
+        the field, and the others go on. A receipt already in the gradebook (same receipt id) is skipped.
+
+        Examples
+        --------
+        >>> import tempfile, json
+        >>> book = Gradebook(data_dir=tempfile.mkdtemp())
+        >>> bad = Path(book.data_dir) / "bad.json"
+        >>> _ = bad.write_text("{not json", encoding="utf-8")
+        >>> print(book.import_receipts([bad]).rejected[0].reason)  # doctest: +ELLIPSIS
+        文件 .../bad.json：不是有效的 JSON（第 1 行，第 2 列）
+        >>> book.close()
+        """
+        summary = ImportSummary()
+        for file in _receipt_files(paths, summary):
+            name = str(file)
+            try:
+                receipt = _validate_receipt(_load_receipt(file), self.key, name)
+                exercise = self._exercise(receipt["exercise_id"], file=name)
+                try:
+                    result = exercise.grade(dict(receipt["answers"]), receipt["variant"])
+                except InputError as exc:
+                    raise InputError(f"无法重新评分：{exc}", field="answers", file=name) from None
+                if str(result.exercise_id) != receipt["exercise_id"]:
+                    raise InputError("评分结果与练习编号不符", field="exercise_id", file=name)
+            except InputError as exc:
+                summary.rejected.append(RejectedReceipt(name, str(exc)))
+                continue
+            row = {
+                "learner_id": receipt["learner_id"], "exercise_id": receipt["exercise_id"],
+                "exercise_title": str(exercise.title), "variant": result.variant, "answers": receipt["answers"],
+                "score": float(result.score), "max_score": float(result.max_score),
+                "claimed_score": float(receipt["score"]), "items": [_item_dict(item) for item in result.items],
+                "submitted_at": _naive_utc(receipt["submitted_at"]), "recorded_at": _naive_utc(_now()),
+                "source": "receipt", "receipt_id": receipt["receipt_id"], "receipt_digest": receipt["digest"],
+                "app_version": receipt["app_version"],
+            }
+            submission_id = self._write(partial(self._insert_receipt, row=row))
+            if submission_id is None:
+                summary.duplicates.append(name)
+            else:
+                summary.imported.append(ImportedReceipt(name, submission_id, row["learner_id"], row["exercise_id"],
+                                                        row["score"], row["claimed_score"]))
+        return summary
+
+    @staticmethod
+    def _insert_receipt(connection: Connection, row: dict[str, Any]) -> int | None:
+        existing = connection.execute(
+            select(submissions.c.id).where(submissions.c.receipt_id == row["receipt_id"])).first()
+        if existing is not None:
+            return None
+        try:
+            with connection.begin_nested():
+                return _new_id(connection.execute(submissions.insert().values(**row)))
+        except IntegrityError:  # another importer got there first (databases without BEGIN IMMEDIATE)
+            return None
+
+    # ----------------------------------------------------------------- manual scoring
+    def set_manual_score(self, submission_id: int, item_id: str, points: float, grader: str,
+                         note: str = "") -> Attempt:
+        """Score a free-text (``manual``) item of one submission; the latest score per item counts.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with Gradebook(data_dir=tempfile.mkdtemp()) as book:
+        ...     book.set_manual_score(99, "comment", 5, grader="王老师")
+        Traceback (most recent call last):
+        ...
+        microloan_sim.errors.InputError: 提交编号：没有编号为 99 的提交
+        """
+        grader_name = _check_learner_id(grader, field_name="评分人")
+        if isinstance(submission_id, bool) or not isinstance(submission_id, int):
+            raise InputError(f"应为整数（收到 {submission_id!r}）", field="提交编号")
+
+        def work(connection: Connection) -> None:
+            row = connection.execute(select(submissions.c["items"]).where(submissions.c.id == submission_id)).first()
+            if row is None:
+                raise InputError(f"没有编号为 {submission_id} 的提交", field="提交编号")
+            item = next((i for i in row[0] if i["item_id"] == item_id), None)
+            if item is None:
+                raise InputError(f"提交 {submission_id} 中没有题目“{item_id}”", field="题目编号")
+            if item["status"] != "manual":
+                raise InputError(f"题目“{item['label']}”由系统自动评分，不能人工给分", field="题目编号")
+            value = require_number(points, "得分", minimum=0, maximum=float(item["max_points"]))
+            connection.execute(manual_scores.insert().values(
+                submission_id=submission_id, item_id=item_id, points=value, grader=grader_name,
+                note=str(note or ""), scored_at=_naive_utc(_now())))
+
+        self._write(work)
+        return self._attempts(submission_id=submission_id)[0]
+
+    # ----------------------------------------------------------------- queries
+    def _attempts(self, *, learner_id: str | None = None, exercise_id: str | None = None,
+                  submission_id: int | None = None) -> list[Attempt]:
+        conditions = []
+        if learner_id is not None:
+            conditions.append(submissions.c.learner_id == learner_id)
+        if exercise_id is not None:
+            conditions.append(submissions.c.exercise_id == exercise_id)
+        if submission_id is not None:
+            conditions.append(submissions.c.id == submission_id)
+        where = and_(*conditions) if conditions else None
+
+        def work(connection: Connection) -> tuple[list[Any], list[Any]]:
+            query = select(submissions).order_by(submissions.c.submitted_at, submissions.c.id)
+            scores = (select(manual_scores).join(submissions, manual_scores.c.submission_id == submissions.c.id)
+                      .order_by(manual_scores.c.scored_at, manual_scores.c.id))
+            if where is not None:
+                query, scores = query.where(where), scores.where(where)
+            return list(connection.execute(query)), list(connection.execute(scores))
+
+        rows, manual = self._read(work)
+        latest: dict[tuple[int, str], Any] = {}
+        for score in manual:  # ordered by time: the last one per item wins
+            latest[(score.submission_id, score.item_id)] = score
+        return [_attempt(row, latest) for row in rows]
+
+    def learner_attempts(self, learner_id: str, exercise_id: str | None = None) -> list[Attempt]:
+        """Instructor drill-down: every attempt of one learner (oldest first) with per-item feedback."""
+        return self._attempts(learner_id=_check_learner_id(learner_id), exercise_id=exercise_id)
+
+    def all_attempts(self, exercise_id: str | None = None) -> list[Attempt]:
+        """Every attempt of every learner (instructor only)."""
+        return self._attempts(exercise_id=exercise_id)
+
+    def learner_view(self, learner_id: str) -> LearnerView:
+        """A view bound to one learner; the learner dashboard uses only this."""
+        return LearnerView(self, _check_learner_id(learner_id))
+
+    def overview(self) -> pd.DataFrame:
+        """Class overview: one row per learner × exercise (attempts, best and latest total, max, pending).
+
+        Columns: ``learner_id exercise_id exercise_title attempts best_score latest_score max_score best_share
+        last_submitted_at pending_manual``.
+        """
+        return _overview(self._attempts())
+
+    def item_difficulty(self, exercise_id: str | None = None, *,
+                        attempts: Literal["latest", "all"] = "latest") -> pd.DataFrame:
+        """Share of learners who got each item right ("within_tolerance" counts as right).
+
+        By default each learner's latest attempt per exercise counts once (``attempts="all"``: every
+        attempt). A manual item counts as right when the instructor gave it full points, and is left out
+        (column ``pending``) until scored.
+        """
+        if attempts not in ("latest", "all"):
+            raise InputError("只能是 latest 或 all", field="attempts")
+        chosen = self._attempts(exercise_id=exercise_id)
+        if attempts == "latest":
+            chosen = list(_latest_per_pair(chosen).values())
+        return _difficulty(chosen)
+
+    def pending_manual(self) -> pd.DataFrame:
+        """Free-text items still waiting for the instructor (newest first); ``is_latest`` marks final answers."""
+        import pandas as pd
+
+        everything = self._attempts()
+        latest_ids = {a.submission_id for a in _latest_per_pair(everything).values()}
+        rows = [{"submission_id": a.submission_id, "learner_id": a.learner_id, "exercise_id": a.exercise_id,
+                 "item_id": item["item_id"], "label": item["label"], "given": item["given"],
+                 "max_points": item["max_points"], "submitted_at": a.submitted_at,
+                 "is_latest": a.submission_id in latest_ids}
+                for a in reversed(everything) for item in a.items
+                if item["status"] == "manual" and item.get("manual_points") is None]
+        return pd.DataFrame(rows, columns=["submission_id", "learner_id", "exercise_id", "item_id", "label",
+                                           "given", "max_points", "submitted_at", "is_latest"])
+
+    # ----------------------------------------------------------------- exports
+    def export(self, path: str | Path, format: str = "csv") -> Path:
+        """Write the gradebook: one row per learner × exercise with the best score (Chinese headers).
+
+        ``xlsx`` adds the sheets 逐题得分 (items of each best attempt) and 题目难度 (item difficulty).
+        CSV is UTF-8 with a BOM so that Excel shows the Chinese; text that a spreadsheet would run as a
+        formula (starting with ``= + - @``) is written as plain text.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> with Gradebook(data_dir=tempfile.mkdtemp()) as book:
+        ...     out = book.export(book.data_dir / "成绩册.csv")
+        >>> out.read_text(encoding="utf-8-sig").splitlines()[0]
+        '学员编号,练习编号,练习名称,提交次数,最高得分,最近一次得分,满分,最高得分率,最近提交时间（UTC）,待讲师评分题数'
+        """
+        kind = str(format).lower().lstrip(".")
+        if kind not in ("csv", "xlsx"):
+            raise InputError(f"只支持 csv 或 xlsx（收到“{format}”）", field="格式")
+        target = Path(path)
+        attempts = self._attempts()
+        summary = _overview(attempts)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if kind == "csv":
+                _write_csv(target, summary)
+            else:
+                best = _best_per_pair(attempts)
+                _write_xlsx(target, [("成绩册", summary), ("逐题得分", _item_rows(best)),
+                                     ("题目难度", _difficulty(list(_latest_per_pair(attempts).values())))])
+        except OSError as exc:
+            raise InputError(f"无法写入：{exc.strerror or exc}", file=str(target)) from None
+        return target
+
+    def learner_report_html(self, learner_id: str) -> str:
+        """Self-contained HTML feedback report for one learner (Chinese, every value escaped)."""
+        who = _check_learner_id(learner_id)
+        return _report_html(who, self._attempts(learner_id=who))
+
+
+class LearnerView:
+    """The gradebook as one learner may see it: every query is restricted to the bound learner id.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with Gradebook(data_dir=tempfile.mkdtemp()) as book:
+    ...     _ = book.submit("甲", "ex01", {"equity": "1"})
+    ...     _ = book.submit("乙", "ex01", {"equity": "2"})
+    ...     [a.learner_id for a in book.learner_view("甲").attempts()]
+    ['甲']
+    """
+
+    def __init__(self, book: Gradebook, learner_id: str) -> None:
+        self._book = book
+        self.learner_id = learner_id
+
+    def attempts(self, exercise_id: str | None = None) -> list[Attempt]:
+        """This learner's attempts, oldest first."""
+        found = self._book._attempts(learner_id=self.learner_id, exercise_id=exercise_id)
+        return [attempt for attempt in found if attempt.learner_id == self.learner_id]
+
+    def attempt(self, submission_id: int) -> Attempt | None:
+        """One of this learner's attempts by id; ``None`` for another learner's submission."""
+        return next((a for a in self.attempts() if a.submission_id == submission_id), None)
+
+    def summary(self) -> pd.DataFrame:
+        """Per exercise: attempts, best and latest score."""
+        return _overview(self.attempts())
+
+    def submit(self, exercise_id: str, answers: dict[str, Any]) -> Submission:
+        """Grade and record an attempt for this learner (on their own variant)."""
+        return self._book.submit(self.learner_id, exercise_id, answers)
+
+    def report_html(self) -> str:
+        return _report_html(self.learner_id, self.attempts())
+
+
+# --------------------------------------------------------------------------- rows to attempts
+
+def _attempt(row: Any, manual: dict[tuple[int, str], Any]) -> Attempt:
+    items = []
+    auto = float(row.score)
+    extra = 0.0
+    for stored in row._mapping["items"]:
+        item = dict(stored)
+        if item["status"] == "manual":
+            auto -= float(item["points"])  # in case a grader ever pre-scores manual items
+            scored = manual.get((row.id, item["item_id"]))
+            item["manual_points"] = None if scored is None else float(scored.points)
+            item["grader"] = None if scored is None else scored.grader
+            item["note"] = "" if scored is None else scored.note
+            item["points"] = 0.0 if scored is None else float(scored.points)
+            extra += item["points"]
+        items.append(item)
+    return Attempt(
+        submission_id=int(row.id), learner_id=row.learner_id, exercise_id=row.exercise_id,
+        exercise_title=row.exercise_title, variant=None if row.variant is None else int(row.variant),
+        auto_score=round(auto, 6), manual_points=round(extra, 6), max_score=float(row.max_score),
+        claimed_score=None if row.claimed_score is None else float(row.claimed_score),
+        submitted_at=_aware(row.submitted_at), source=row.source, items=tuple(items), answers=dict(row.answers),
+        receipt_id=row.receipt_id)
+
+
+# --------------------------------------------------------------------------- module-level conveniences
+
+_DEFAULT: dict[tuple[str, str], Gradebook] = {}
+
+
+def open_gradebook(data_dir: Path | str | None = None, url: str | None = None,
+                   registry: Registry | None = None) -> Gradebook:
+    """A new :class:`Gradebook` (close it when done); arguments default to the environment."""
+    return Gradebook(url, data_dir=data_dir, registry=registry)
+
+
+def default_gradebook() -> Gradebook:
+    """The process-wide gradebook for the current environment (one per data directory and URL)."""
+    directory = data_dir()
+    key = (str(directory), database_url(directory))
+    if key not in _DEFAULT:
+        _DEFAULT[key] = Gradebook(key[1], data_dir=directory)
+    return _DEFAULT[key]
+
+
+def record_attempt(learner_id: str, answers: dict[str, Any], result: ResultLike) -> str:
+    """Recorder for the exercise forms: store the attempt, return a short Chinese confirmation."""
+    return default_gradebook().record(learner_id, answers, result).confirmation()
+
+
+def import_receipts(paths: Iterable[str | Path]) -> ImportSummary:
+    """:meth:`Gradebook.import_receipts` on the default gradebook."""
+    return default_gradebook().import_receipts(paths)
+
+
+def export(path: str | Path, format: str = "csv") -> Path:
+    """:meth:`Gradebook.export` on the default gradebook."""
+    return default_gradebook().export(path, format)
+
+
+def learner_report_html(learner_id: str) -> str:
+    """:meth:`Gradebook.learner_report_html` on the default gradebook."""
+    return default_gradebook().learner_report_html(learner_id)
