@@ -21,6 +21,10 @@ Rounding: internal math is unrounded. The published schedule rounds each payment
 absorbs the remainder so that the principal column adds up exactly to the loan (the arithmetic is done in whole fen). Pass
 ``rounded=False`` to see the unrounded math.
 
+:func:`regular_payment` (the largest regular payment, the burden a capacity check caps) lives here because it is
+pure repayment math on these methods: the rating (payment-to-income indicator) and the sizing (its inverse,
+the capacity limit) both read it from this lower rung.
+
 Examples
 --------
 The worked example of domain §5.2 (100,000 元, 7.2 %, 12 months):
@@ -449,8 +453,39 @@ def revolving(draws_and_repayments: Iterable[Any], annual_rate: float, day_count
     return frame
 
 
+def regular_payment(principal: float, annual_rate: float, months: int, method: str = "equal_installment") -> float:
+    """The largest regular payment of a loan, the quantity that
+    :func:`microloan_sim.sizing.capacity_limit` caps.
+
+    equal_installment: the level payment; equal_principal: the first (largest) payment
+    ``P/n + P·r``; interest_only, seasonal and bullet: the monthly interest ``P·r`` (for a bullet loan
+    this is the interest accruing each month; principal falls due at maturity or, for seasonal, in the
+    sale months). Method names and checks are those of :func:`schedule`.
+
+    Examples
+    --------
+    Domain §5.2: P = 100,000, 7.2%, 12 months.
+
+    >>> round(regular_payment(100_000, 0.072, 12), 2)
+    8661.9
+    >>> round(regular_payment(100_000, 0.072, 12, "等额本金"), 2)
+    8933.33
+    >>> round(regular_payment(100_000, 0.072, 12, "interest_only"), 2)
+    600.0
+    """
+    principal = require_number(principal, "贷款本金", minimum=0)
+    rate = check_rate(annual_rate) / 12
+    n = check_months(months)
+    kind = normalize_method(method)
+    if kind == "equal_installment":
+        return principal / n if rate == 0 else float(-npf.pmt(rate, n, principal))
+    if kind == "equal_principal":
+        return principal / n + principal * rate
+    return principal * rate
+
+
 __all__ = [
     "COLUMN_LABELS", "DAY_COUNTS", "METHODS", "METHOD_DESCRIPTIONS", "REVOLVING_LABELS", "check_months",
-    "check_rate", "normalize_day_count", "normalize_method", "revolving", "schedule", "to_display",
-    "total_interest",
+    "check_rate", "normalize_day_count", "normalize_method", "regular_payment", "revolving", "schedule",
+    "to_display", "total_interest",
 ]

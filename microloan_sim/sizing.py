@@ -22,6 +22,11 @@ The functions that return a money amount return an :class:`Amount`: a ``float`` 
 Chinese ``explanation`` (and ``details``), so ``working_capital_need(...) == 241.5`` works as expected
 while a dashboard can show *why*.
 
+The rating, the rung below, reads some of this too, so those pieces live there and are re-exported here
+unchanged: :class:`Amount` and :func:`farmer_line` (:mod:`microloan_sim.rating.credit_line`),
+:func:`load_parameters` and :class:`SizingParameters` (:mod:`microloan_sim.rating.sizing_parameters`), and
+:func:`regular_payment` (:mod:`microloan_sim.schedules`, pure repayment math).
+
 Examples
 --------
 The worked examples of domain §3.1 (万元):
@@ -40,18 +45,16 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy_financial as npf
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from ._data import data_path, load_model
 from .errors import InputError, require_number
-from .schedules import METHODS, check_months, check_rate, normalize_method
+from .rating.credit_line import Amount, farmer_line
+from .rating.sizing_parameters import PARAMETERS_FILE, SizingParameters, load_parameters
+from .schedules import METHODS, check_months, check_rate, normalize_method, regular_payment
 
 if TYPE_CHECKING:  # pragma: no cover
     from .casebook import Case
@@ -71,132 +74,6 @@ LIMITS: dict[str, str] = {
 ROLE_BINDING, ROLE_REFERENCE, ROLE_NOT_APPLICABLE = "约束", "参考", "不适用"
 #: Methods whose regular payment is interest only; the principal is repaid from a later lump sum.
 _PRINCIPAL_LATER = ("interest_only", "seasonal", "bullet")
-
-PARAMETERS_FILE = "sizing.yaml"
-
-
-class Amount(float):
-    """A money amount (a ``float``) that also carries a Chinese ``explanation`` and ``details``.
-
-    Arithmetic gives plain floats; comparisons, ``round`` and formatting behave like ``float``.
-
-    Examples
-    --------
-    >>> a = Amount(540_000.0, "年流水 × 15%")
-    >>> a == 540_000, a.explanation
-    (True, '年流水 × 15%')
-    """
-
-    explanation: str
-    details: dict[str, Any]
-
-    def __new__(cls, value: float, explanation: str = "", details: dict[str, Any] | None = None) -> Amount:
-        obj = super().__new__(cls, value)
-        obj.explanation = explanation
-        obj.details = dict(details or {})
-        return obj
-
-
-# --------------------------------------------------------------------------- parameters (示例参数)
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-
-
-class _Defaults(_Strict):
-    annual_rate: float = Field(ge=0, le=1)
-    growth: float = Field(gt=-1, le=5)
-    method_by_segment: dict[Literal["business", "farm", "consumer"], str]
-
-    @field_validator("method_by_segment")
-    @classmethod
-    def _methods(cls, value: dict[str, str]) -> dict[str, str]:
-        return {segment: normalize_method(method) for segment, method in value.items()}
-
-
-class _Capacity(_Strict):
-    share: float = Field(gt=0, le=1)
-
-
-class _WorkingCapital(_Strict):
-    days_in_year: int = Field(gt=0)
-    tiny_share: float = Field(ge=0, le=1)
-    binding: bool
-
-
-class _GradeLine(_Strict):
-    income_multiple: float = Field(gt=0)
-    net_assets_share: float = Field(gt=0, le=1)
-    coefficients: dict[str, float]
-    caps: dict[str, float]
-
-    @model_validator(mode="after")
-    def _grades_match(self) -> _GradeLine:
-        for grade, value in self.coefficients.items():
-            if not 0 <= value <= 1:
-                raise ValueError(f"等级 {grade} 的系数应在 0 到 1 之间（当前为 {value}）")
-        for grade, value in self.caps.items():
-            if value < 0:
-                raise ValueError(f"等级 {grade} 的上限不能为负数（当前为 {value}）")
-        if set(self.coefficients) != set(self.caps):
-            raise ValueError("coefficients 与 caps 应列出相同的等级（现为 "
-                             f"{'、'.join(self.coefficients)} 与 {'、'.join(self.caps)}）")
-        return self
-
-
-class _FlowLine(_Strict):
-    coefficient: float = Field(gt=0, le=1)
-    cap: float = Field(gt=0)
-
-
-class _Recommend(_Strict):
-    product_cap: float = Field(gt=0)
-    round_down_to: float = Field(gt=0)
-
-
-class SizingParameters(_Strict):
-    """Schema of ``data/sizing.yaml`` (all 示例参数)."""
-
-    illustrative: Literal[True] = True
-    defaults: _Defaults
-    capacity: _Capacity
-    working_capital: _WorkingCapital
-    ltv: dict[str, float]
-    farmer_line: _GradeLine
-    flow_line: _FlowLine
-    recommend: _Recommend
-
-    @field_validator("ltv")
-    @classmethod
-    def _ltv_range(cls, value: dict[str, float]) -> dict[str, float]:
-        if not value:
-            raise ValueError("抵押率表不能为空")
-        for kind, ltv in value.items():
-            if not 0 <= ltv <= 1:
-                raise ValueError(f"“{kind}”的抵押率应在 0 到 1 之间（当前为 {ltv}）")
-        return value
-
-
-def load_parameters(path: Path | str | None = None) -> SizingParameters:
-    """Load and validate the sizing parameters (default ``data/sizing.yaml``).
-
-    Errors name the file and the key, in Chinese.
-
-    Examples
-    --------
-    >>> p = load_parameters()
-    >>> p.capacity.share, p.ltv["活体"]
-    (0.7, 0.5)
-    """
-    file = Path(path) if path is not None else data_path(PARAMETERS_FILE)
-    return _load_parameters(file, file.stat().st_mtime_ns if file.is_file() else 0)
-
-
-@lru_cache(maxsize=8)
-def _load_parameters(file: Path, _mtime: int) -> SizingParameters:
-    params: SizingParameters = load_model(SizingParameters, file)
-    return params
-
 
 # --------------------------------------------------------------------------- input checks
 
@@ -397,36 +274,6 @@ def new_working_capital_loan(wc_need: float, own_funds: float, existing_wc_loans
 
 # --------------------------------------------------------------------------- capacity (§3.2)
 
-def regular_payment(principal: float, annual_rate: float, months: int, method: str = "equal_installment") -> float:
-    """The largest regular payment of a loan, the quantity that :func:`capacity_limit` caps.
-
-    equal_installment: the level payment; equal_principal: the first (largest) payment
-    ``P/n + P·r``; interest_only, seasonal and bullet: the monthly interest ``P·r`` (for a bullet loan
-    this is the interest accruing each month; principal falls due at maturity or, for seasonal, in the
-    sale months). Method names and checks are those of :mod:`microloan_sim.schedules`.
-
-    Examples
-    --------
-    Domain §5.2: P = 100,000, 7.2%, 12 months.
-
-    >>> round(regular_payment(100_000, 0.072, 12), 2)
-    8661.9
-    >>> round(regular_payment(100_000, 0.072, 12, "等额本金"), 2)
-    8933.33
-    >>> round(regular_payment(100_000, 0.072, 12, "interest_only"), 2)
-    600.0
-    """
-    principal = require_number(principal, "贷款本金", minimum=0)
-    rate = check_rate(annual_rate) / 12
-    n = check_months(months)
-    kind = normalize_method(method)
-    if kind == "equal_installment":
-        return principal / n if rate == 0 else float(-npf.pmt(rate, n, principal))
-    if kind == "equal_principal":
-        return principal / n + principal * rate
-    return principal * rate
-
-
 def capacity_limit(monthly_disposable: float, annual_rate: float, months: int, share: float = 0.7,
                    method: str = "equal_installment") -> Amount:
     r"""还款能力上限: the largest principal whose regular payment is at most ``share × 月可支配资金``.
@@ -480,7 +327,7 @@ def capacity_limit(monthly_disposable: float, annual_rate: float, months: int, s
     return Amount(limit, text, {"max_payment": payment, "method": kind, "monthly_rate": rate})
 
 
-# --------------------------------------------------------------------------- collateral, farmer, flow lines
+# --------------------------------------------------------------------------- collateral and flow lines
 
 def _collateral_items(collateral: Any) -> list[tuple[str, str, float]]:
     items = getattr(collateral, "collateral", collateral)
@@ -527,46 +374,6 @@ def collateral_limit(collateral: Any, ltv_table: Mapping[str, float] | None = No
     parts = "；".join(f"{r['类型']} {r['评估价值（元）']:,.0f} × {r['抵押率']:.0%} = {r['可贷额度（元）']:,.0f}" for r in rows)
     text = f"{parts}；合计 {total:,.0f} 元。" if rows else "没有抵押物或保证。"
     return Amount(total, text, {"table": frame})
-
-
-def farmer_line(annual_disposable: float, net_assets: float, grade: str,
-                params: Mapping[str, Any] | None = None) -> Amount:
-    """农户授信额度 (domain §3.3, 示例规则):
-    ``min(收入倍数 × 年可支配收入, 净资产比例 × 净资产) × 等级系数``, capped by the grade's maximum.
-
-    Parameters come from ``farmer_line`` in ``data/sizing.yaml`` unless ``params`` overrides some of them
-    (keys ``income_multiple``, ``net_assets_share``, ``coefficients``, ``caps``).
-
-    Examples
-    --------
-    Domain §3.3: min(2 × 49,000, 0.5 × 200,000) = 98,000 × 0.8 (AA) = 78,400.
-
-    >>> farmer_line(49_000, 200_000, "AA")
-    78400.0
-    >>> farmer_line(49_000, 200_000, "AAA", {"caps": {"AAA": 60_000}})
-    60000.0
-    """
-    defaults = load_parameters().farmer_line
-    overrides = dict(params or {})
-    settings = {**defaults.model_dump(), **overrides}
-    income = require_number(annual_disposable, "年可支配收入")
-    assets = require_number(net_assets, "净资产")
-    coefficients: Mapping[str, float] = {**defaults.coefficients, **overrides.get("coefficients", {})}
-    caps: Mapping[str, float] = {**defaults.caps, **overrides.get("caps", {})}
-    grade = str(grade).strip()
-    if grade not in coefficients:
-        raise InputError(f"没有“{grade}”这个等级（可选：{'、'.join(coefficients)}）", field="信用等级")
-    by_income = settings["income_multiple"] * income
-    by_assets = settings["net_assets_share"] * assets
-    base = max(min(by_income, by_assets), 0.0)
-    line = base * coefficients[grade]
-    cap = caps.get(grade, math.inf)
-    result = min(line, cap)
-    text = (f"min({settings['income_multiple']:g} × 年可支配收入 {income:,.0f}, {settings['net_assets_share']:.0%} × "
-            f"净资产 {assets:,.0f}) = {base:,.0f}；× {grade} 级系数 {coefficients[grade]:g} = {line:,.0f}")
-    text += f"；超过 {grade} 级上限 {cap:,.0f}，取上限。" if line > cap else "。"
-    return Amount(result, text, {"by_income": by_income, "by_assets": by_assets, "base": base,
-                                 "coefficient": coefficients[grade], "cap": cap})
 
 
 def flow_line(annual_inflow: float, coefficient: float | None = None, cap: float | None = None) -> Amount:

@@ -409,7 +409,7 @@ def test_statistical_fit_needs_both_classes_and_columns() -> None:
 
 
 def test_bad_statistical_parameters_name_file_and_key(tmp_path: Path) -> None:
-    source = Path(rating.__file__).parent / "data" / rating.STATISTICAL_FILE
+    source = Path(ml.__file__).parent / "data" / rating.STATISTICAL_FILE
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     raw["latent_model"]["terms"][0]["feature"] = "credit.shoe_size"
     path = tmp_path / "stat.yaml"
@@ -498,7 +498,7 @@ def test_approval_tradeoff_bad_input(scores: list, defaults: list, cuts: list, f
 
 
 def test_bad_approval_economics_name_the_key(tmp_path: Path) -> None:
-    source = Path(rating.__file__).parent / "data" / rating.STATISTICAL_FILE
+    source = Path(ml.__file__).parent / "data" / rating.STATISTICAL_FILE
     raw = yaml.safe_load(source.read_text(encoding="utf-8"))
     raw["approval"]["lgd"] = 1.5
     path = tmp_path / "stat.yaml"
