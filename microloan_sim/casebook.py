@@ -431,11 +431,64 @@ def make_variant(case: Case, seed: int) -> Case:
 
 
 def _keep_cash_non_negative(case: Case) -> Case:
-    from .statements import cash_flow  # local import: statements depends on this module
-
-    lowest = float(cash_flow(case).monthly["closing_cash"].min())
+    lowest = float(monthly_ledger(case)["closing_cash"].min())
     if lowest >= 0:
         return case
     top_up = float(np.ceil(-lowest / 1000.0) * 1000.0)
     opening = case.opening.model_copy(update={"cash_and_deposits": case.opening.cash_and_deposits + top_up})
     return replace(case, opening=opening)
+
+
+# --------------------------------------------------------------------------- the ledger
+
+@lru_cache(maxsize=128)
+def monthly_ledger(case: Case) -> pd.DataFrame:
+    """The case's monthly records rolled forward: flows on both bases, cash and balances (domain §1.4).
+
+    This is the bookkeeping every statement is presented from (``statements`` lays it out; variants use it
+    to keep cash non-negative), so it lives with the case. Cached per case object.
+
+    Examples
+    --------
+    >>> case = load_case("C01")
+    >>> led = monthly_ledger(case)
+    >>> first = led.iloc[0]
+    >>> bool(abs(first["opening_cash"] + first["net_cash_flow"] - first["closing_cash"]) < 1e-6)
+    True
+    >>> bool(abs(led["opening_cash"].iloc[0] - case.opening.cash_and_deposits) < 1e-6)
+    True
+    """
+    r = case.records
+    o = case.opening
+    opening_balances = pd.Series({c: getattr(o, c) for c in BALANCE_COLUMNS})
+    previous = r[list(BALANCE_COLUMNS)].shift(1)
+    previous.iloc[0] = opening_balances
+    change = r[list(BALANCE_COLUMNS)] - previous
+
+    led = pd.DataFrame(index=r.index)
+    led["revenue"] = r["revenue"]
+    led["cost_of_goods_sold"] = r["cost_of_goods_sold"]
+    expenses = list(case.operating_expense_columns)
+    led["operating_expenses"] = r[expenses].sum(axis=1) if expenses else 0.0
+    led["depreciation"] = r["depreciation"]
+    led["business_loan_payments"] = r["business_loan_interest"] + r["business_loan_principal"]
+    led["private_loan_payments"] = r["private_loan_interest"] + r["private_loan_principal"]
+    led["working_capital_change"] = (change["accounts_receivable"] + change["inventory"] + change["prepayments"]
+                                     - change["accounts_payable"] - change["advances_received"])
+    led["collections"] = r["revenue"] - change["accounts_receivable"] + change["advances_received"]
+    led["supplier_payments"] = (r["cost_of_goods_sold"] + change["inventory"] + change["prepayments"]
+                                - change["accounts_payable"])
+    led["operating_expenses_paid"] = led["operating_expenses"] - r["depreciation"]
+    inflow = led["collections"] + r["other_income"] + r["loan_drawdown"] + r["injections"]
+    outflow = (led["supplier_payments"] + led["operating_expenses_paid"] + led["business_loan_payments"]
+               + r["loan_repayment"] + r["household_expenses"] + led["private_loan_payments"] + r["capex"]
+               + r["withdrawals"])
+    led["net_cash_flow"] = inflow - outflow
+    led["closing_cash"] = o.cash_and_deposits + led["net_cash_flow"].cumsum()
+    led["opening_cash"] = led["closing_cash"] - led["net_cash_flow"]
+    led["short_term_loans"] = o.short_term_loans + (
+        r["loan_drawdown"] - r["loan_repayment"] - r["business_loan_principal"]).cumsum()
+    led["fixed_assets"] = o.fixed_assets + (r["capex"] - r["depreciation"]).cumsum()
+    led["household_liabilities"] = o.household_liabilities - r["private_loan_principal"].cumsum()
+    led["household_assets"] = o.household_assets + r["appreciation"].cumsum()
+    return led

@@ -37,12 +37,11 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 import pandas as pd
 
-from .casebook import BALANCE_COLUMNS, Case
+from .casebook import Case, monthly_ledger
 from .errors import InputError
 from .labels import BALANCE_SHEET, CASH_FLOW, EQUITY_LINK, INCOME_STATEMENT, label
 
@@ -142,45 +141,6 @@ class BalanceSheet:
         })
 
 
-@lru_cache(maxsize=128)
-def _ledger(case: Case) -> pd.DataFrame:
-    """Month-by-month derived figures (both bases, cash, balances). Cached per case object."""
-    r = case.records
-    o = case.opening
-    opening_balances = pd.Series({c: getattr(o, c) for c in BALANCE_COLUMNS})
-    previous = r[list(BALANCE_COLUMNS)].shift(1)
-    previous.iloc[0] = opening_balances
-    change = r[list(BALANCE_COLUMNS)] - previous
-
-    led = pd.DataFrame(index=r.index)
-    led["revenue"] = r["revenue"]
-    led["cost_of_goods_sold"] = r["cost_of_goods_sold"]
-    expenses = list(case.operating_expense_columns)
-    led["operating_expenses"] = r[expenses].sum(axis=1) if expenses else 0.0
-    led["depreciation"] = r["depreciation"]
-    led["business_loan_payments"] = r["business_loan_interest"] + r["business_loan_principal"]
-    led["private_loan_payments"] = r["private_loan_interest"] + r["private_loan_principal"]
-    led["working_capital_change"] = (change["accounts_receivable"] + change["inventory"] + change["prepayments"]
-                                     - change["accounts_payable"] - change["advances_received"])
-    led["collections"] = r["revenue"] - change["accounts_receivable"] + change["advances_received"]
-    led["supplier_payments"] = (r["cost_of_goods_sold"] + change["inventory"] + change["prepayments"]
-                                - change["accounts_payable"])
-    led["operating_expenses_paid"] = led["operating_expenses"] - r["depreciation"]
-    inflow = led["collections"] + r["other_income"] + r["loan_drawdown"] + r["injections"]
-    outflow = (led["supplier_payments"] + led["operating_expenses_paid"] + led["business_loan_payments"]
-               + r["loan_repayment"] + r["household_expenses"] + led["private_loan_payments"] + r["capex"]
-               + r["withdrawals"])
-    led["net_cash_flow"] = inflow - outflow
-    led["closing_cash"] = o.cash_and_deposits + led["net_cash_flow"].cumsum()
-    led["opening_cash"] = led["closing_cash"] - led["net_cash_flow"]
-    led["short_term_loans"] = o.short_term_loans + (
-        r["loan_drawdown"] - r["loan_repayment"] - r["business_loan_principal"]).cumsum()
-    led["fixed_assets"] = o.fixed_assets + (r["capex"] - r["depreciation"]).cumsum()
-    led["household_liabilities"] = o.household_liabilities - r["private_loan_principal"].cumsum()
-    led["household_assets"] = o.household_assets + r["appreciation"].cumsum()
-    return led
-
-
 def balance_sheet(case: Case, at: str | int = "closing") -> BalanceSheet:
     """Balance sheet at ``"closing"`` (last month end, default), ``"opening"``, or month index ``at`` (0-based).
 
@@ -194,7 +154,7 @@ def balance_sheet(case: Case, at: str | int = "closing") -> BalanceSheet:
     o = case.opening
     if at == "opening":
         return BalanceSheet(o.date.isoformat(), {k: float(v) for k, v in o.model_dump().items() if k != "date"})
-    led = _ledger(case)
+    led = monthly_ledger(case)
     if at == "closing":
         position = len(led) - 1
     elif isinstance(at, int) and -len(led) <= at < len(led):
@@ -269,15 +229,14 @@ def income_statement(case: Case, basis: str = "accrual") -> IncomeStatement:
     >>> case = ml.casebook.load_case("C01")
     >>> accrual = income_statement(case, "accrual")
     >>> cash = income_statement(case, "收付实现制")
-    >>> from microloan_sim.statements import _ledger
-    >>> led = _ledger(case)
+    >>> led = ml.casebook.monthly_ledger(case)
     >>> bool(((cash.net_profit - accrual.net_profit)
     ...        - (led["depreciation"] - led["working_capital_change"])).abs().max() < 1e-6)
     True
     """
     chosen = _basis(basis)
     r = case.records
-    led = _ledger(case)
+    led = monthly_ledger(case)
     lines = list(case.operating_expense_columns)
     m = pd.DataFrame(index=r.index)
     if chosen == "accrual":
@@ -375,7 +334,7 @@ def cash_flow(case: Case) -> CashFlow:
     True
     """
     r = case.records
-    led = _ledger(case)
+    led = monthly_ledger(case)
     m = pd.DataFrame(index=r.index)
     m["opening_cash"] = led["opening_cash"]
     m["collections"] = led["collections"]
@@ -477,7 +436,7 @@ def household_summary(case: Case) -> pd.DataFrame:
     (e.g. 养殖项目 for a hog farm); household side income under ``household.other_income_source``.
     """
     last = case.records.iloc[-12:]
-    led = _ledger(case).iloc[-12:]
+    led = monthly_ledger(case).iloc[-12:]
     business_cost = float(last["cost_of_goods_sold"].sum() + led["operating_expenses"].sum()
                           + last["business_loan_interest"].sum())
     rows = {case.income_source: (float(last["revenue"].sum()), business_cost)}

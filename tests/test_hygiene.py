@@ -56,14 +56,3 @@ def test_course_map_links_every_notebook() -> None:
 def test_ci_runs_the_readme_test_command() -> None:
     assert "make test" in (REPO / "README.md").read_text(encoding="utf-8")
     assert "make test" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
-
-
-def test_domain_modules_do_not_import_ui_libraries() -> None:
-    """Layers point one way: domain modules never import ipywidgets, IPython or matplotlib."""
-    domain = ["casebook", "statements", "crosscheck", "rating", "sizing", "schedules", "pricing", "products",
-              "exercises", "gradebook", "labels", "offsite", "documents", "errors", "_data"]
-    for name in domain:
-        path = REPO / "microloan_sim" / f"{name}.py"
-        if path.exists():
-            source = path.read_text(encoding="utf-8")
-            assert not re.search(r"^\s*(import|from)\s+(ipywidgets|IPython|matplotlib)", source, re.M), name

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 import microloan_sim as ml
 from microloan_sim.casebook import BALANCE_COLUMNS, Case
-from microloan_sim.statements import BalanceSheet, _ledger, month_profit
+from microloan_sim.casebook import monthly_ledger
+from microloan_sim.statements import BalanceSheet, month_profit
 
 
 def _tiny_case(rows: list[dict[str, float]], **opening: float) -> Case:
@@ -181,7 +182,7 @@ def test_identities_hold_for_any_records(case: Case) -> None:
     # cash profit − accrual profit = depreciation − Δ working capital, month by month
     accrual = ml.statements.income_statement(case, "accrual").net_profit
     cash = ml.statements.income_statement(case, "cash").net_profit
-    led = _ledger(case)
+    led = monthly_ledger(case)
     assert np.allclose(cash - accrual, led["depreciation"] - led["working_capital_change"], atol=scale)
     # the equity link closes exactly
     assert ml.statements.equity_link(case).difference == pytest.approx(0, abs=scale)
@@ -197,6 +198,6 @@ def test_variants_keep_every_identity(case_id: str, seed: int) -> None:
     assert bs.total_assets == pytest.approx(bs.total_liabilities + bs.equity)
     assert bs.items["cash_and_deposits"] == pytest.approx(flow.closing_cash)
     assert ml.statements.equity_link(case).difference == pytest.approx(0, abs=1e-6)
-    led = _ledger(case)
+    led = monthly_ledger(case)
     diff = ml.statements.income_statement(case, "cash").net_profit - ml.statements.income_statement(case).net_profit
     assert np.allclose(diff, led["depreciation"] - led["working_capital_change"])
