@@ -45,6 +45,9 @@ from .casebook import Case, monthly_ledger
 from .errors import InputError
 from .labels import BALANCE_SHEET, CASH_FLOW, EQUITY_LINK, INCOME_STATEMENT, label
 
+#: Line names of the cash-basis income statement (domain §1.4: cash in from sales, cash out to suppliers).
+CASH_BASIS_LINES = {"revenue": "销售收现", "cost_of_goods_sold": "采购付现"}
+
 Basis = Literal["accrual", "cash"]
 _BASIS_ALIASES = {"accrual": "accrual", "权责发生制": "accrual", "cash": "cash", "收付实现制": "cash"}
 
@@ -207,7 +210,18 @@ class IncomeStatement:
         return float(self.monthly["disposable_income"].mean())
 
     def to_frame(self) -> pd.DataFrame:
-        """IPC layout: Chinese line items as rows, months then 合计 and 月平均 as columns."""
+        """IPC layout: Chinese line items as rows, months then 合计 and 月平均 as columns.
+
+        On the cash basis the first lines are what was collected and paid (销售收现, 采购付现), not the
+        accrual lines' 销售收入 and 可变成本.
+
+        Examples
+        --------
+        >>> import microloan_sim as ml
+        >>> frame = income_statement(ml.casebook.load_case("C01"), "cash").to_frame()
+        >>> list(frame.index[:2])
+        ['销售收现', '采购付现']
+        """
         order = ["revenue", "cost_of_goods_sold", "gross_profit", *self.expense_lines, "operating_expenses",
                  "business_loan_payments", "net_profit", "other_income", "household_expenses",
                  "private_loan_payments", "disposable_income"]
@@ -215,7 +229,8 @@ class IncomeStatement:
         table.columns = [str(m) for m in self.monthly.index]
         table["合计"] = table.sum(axis=1)
         table["月平均"] = table.iloc[:, :-1].mean(axis=1)
-        table.index = [label(k) for k in order]
+        names = {**{k: label(k) for k in order}, **(CASH_BASIS_LINES if self.basis == "cash" else {})}
+        table.index = [names[k] for k in order]
         table.index.name = f"项目（{label(self.basis)}，元）"
         return table
 

@@ -215,3 +215,14 @@ def test_variants_keep_every_identity(case_id: str, seed: int) -> None:
     led = monthly_ledger(case)
     diff = ml.statements.income_statement(case, "cash").net_profit - ml.statements.income_statement(case).net_profit
     assert np.allclose(diff, led["depreciation"] - led["working_capital_change"])
+
+
+def test_cash_basis_lines_say_what_was_collected_and_paid() -> None:
+    """Domain §1.4: on the cash basis revenue is what was collected (销售收现) and cost what was paid to
+    suppliers (采购付现); the accrual statement keeps 销售收入 and 可变成本."""
+    case = ml.casebook.load_case("C01")
+    cash = ml.statements.income_statement(case, "cash").to_frame()
+    accrual = ml.statements.income_statement(case, "accrual").to_frame()
+    assert list(cash.index[:2]) == ["销售收现", "采购付现"]
+    assert list(accrual.index[:2]) == ["销售收入", "可变成本（销货成本）"]
+    assert "销售收入" not in cash.index
