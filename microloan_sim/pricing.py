@@ -301,6 +301,22 @@ def _occupied_from_flows(values: np.ndarray, periodic: float) -> np.ndarray:
     return occupied
 
 
+def repayment_period(values: Sequence[float] | np.ndarray) -> int:
+    """The loan's repayment period in grid steps: the greatest common divisor of the periods with a flow.
+
+    Examples
+    --------
+    >>> repayment_period([100_000, -600, -600, -100_600])     # monthly interest
+    1
+    >>> repayment_period([100_000, 0, 0, -1_800, 0, 0, -101_800])   # quarterly
+    3
+    >>> repayment_period([100_000] + [0] * 11 + [-107_200])   # 利随本清, one payment after a year
+    12
+    """
+    moving = np.flatnonzero(np.asarray(values, dtype=float)[1:] != 0) + 1
+    return int(np.gcd.reduce(moving)) if len(moving) else 1
+
+
 def annualized_rate(cashflows: Sequence[float] | np.ndarray | pd.DataFrame, periods_per_year: float = 12,
                     method: str = "irr") -> AnnualizedRate:
     r"""Annualised cost of a loan from the borrower's cash flows.
@@ -324,6 +340,14 @@ def annualized_rate(cashflows: Sequence[float] | np.ndarray | pd.DataFrame, peri
 
     Notes
     -----
+    The IRR is taken over the loan's real repayment period (PBoC Announcement [2021] No. 3: 单期利率 ×
+    一年内的期数). The period is the greatest common step between the periods in which principal or
+    interest is repaid (:func:`repayment_period`; for bare cash flows, any flow). The IRR of one grid step
+    :math:`r_g` becomes the IRR of one repayment period of :math:`k` steps as :math:`(1 + r_g)^k - 1`, which
+    is the IRR on the coarser grid whenever every flow falls on it, and still counts fees paid in between.
+    A 利随本清 loan repaid once after 12 months has one annual period, so its disclosed rate is the contract
+    rate, never the 6.97 % a monthly grid would give; a fee can only raise it.
+
     For the simple method the principal occupied comes from the schedule when the table of
     :func:`borrower_cashflows` is given (contract balance less any deposit withheld). For bare cash flows
     it is rebuilt: each payment first pays the cost accrued at the IRR, the rest repays principal. Interest
@@ -344,17 +368,26 @@ def annualized_rate(cashflows: Sequence[float] | np.ndarray | pd.DataFrame, peri
     >>> r = annualized_rate([100_000, -107_200], periods_per_year=1, method="单利")
     >>> round(r, 4), round(r.irr_rate, 4)
     (0.072, 0.072)
+
+    The same loan on a monthly grid: the only repayment is in month 12, so the period is a year.
+
+    >>> r = annualized_rate([100_000] + [0.0] * 11 + [-107_200])
+    >>> round(r.irr_rate, 4), r.periods_per_year
+    (0.072, 1.0)
     """
     chosen = normalize_rate_method(method)
     ppy = require_number(periods_per_year, "每年期数", strictly_positive=True)
     breakdown: dict[str, float] = {}
     occupied: np.ndarray | None = None
+    repayments: np.ndarray | None = None
     if isinstance(cashflows, pd.DataFrame):
         if "net" not in cashflows.columns:
             raise InputError("现金流表缺少“net”（借款人净现金流）列", field="现金流")
         raw: Any = cashflows["net"].tolist()
         if "occupied" in cashflows.columns:
             occupied = cashflows["occupied"].to_numpy(dtype=float)[1:]
+        if {"principal", "interest"} <= set(cashflows.columns):
+            repayments = (cashflows["principal"] + cashflows["interest"]).to_numpy(dtype=float)
         for column in ("interest", *FEE_COLUMNS, "interest_subsidy"):
             if column in cashflows.columns:
                 breakdown[column] = float(-cashflows[column].sum())
@@ -368,20 +401,23 @@ def annualized_rate(cashflows: Sequence[float] | np.ndarray | pd.DataFrame, peri
                          field="现金流第 0 期（实际到手金额）")
     if not (values[1:] < 0).any():
         raise InputError("现金流没有正负变化（没有任何还款），无法计算年化利率", field="现金流")
-    periodic = _irr(values)
-    if not np.isfinite(periodic):
+    per_grid = _irr(values)
+    if not np.isfinite(per_grid):
         raise InputError("无法求出内部收益率（IRR 不收敛）：请检查费用和还款是否合理", field="现金流")
+    step = repayment_period(repayments if repayments is not None else values)
+    periodic = (1 + per_grid) ** step - 1  # the IRR over one repayment period
     total_cost = float(-values.sum())
     if occupied is None:
-        occupied = _occupied_from_flows(values, periodic)
+        occupied = _occupied_from_flows(values, per_grid)
     years = (len(values) - 1) / ppy
     average = float(occupied.mean())
     if average <= 0:
         raise InputError("实际占用本金为 0（保证金或预扣费用不低于本金），无法按单利计算", field="现金流")
+    per_year = ppy / step
     return AnnualizedRate(
-        chosen, irr_rate=periodic * ppy, simple_rate=total_cost / (average * years),
-        ear=float((1 + periodic) ** ppy - 1), periodic_irr=periodic, total_cost=total_cost,
-        net_received=float(values[0]), average_principal=average, years=years, periods_per_year=ppy,
+        chosen, irr_rate=periodic * per_year, simple_rate=total_cost / (average * years),
+        ear=float((1 + periodic) ** per_year - 1), periodic_irr=periodic, total_cost=total_cost,
+        net_received=float(values[0]), average_principal=average, years=years, periods_per_year=per_year,
         breakdown=breakdown,
     )
 

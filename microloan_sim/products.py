@@ -38,7 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 
 from . import statements
 from ._data import data_path, load_yaml, validate_model
-from .casebook import Case
+from .casebook import Case, monthly_ledger
 from .errors import InputError, require_number
 from .labels import ILLUSTRATIVE, SEGMENTS, label
 from .pricing import annualized_rate, borrower_cashflows
@@ -574,16 +574,32 @@ def assess(product: Product | str, case: Case, months: int | None = None) -> Ass
 def _projection(case: Case, months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Revenue, closing cash and existing loan service for loan periods 1…months.
 
-    Period k replays record month k; beyond the records the last twelve months repeat.
+    Period k replays record month k; beyond the records the last twelve months repeat. Facilities that
+    revolve in the record period (drawn and repaid) are assumed to go on revolving, but a debt paid off in
+    the record period is not paid off a second time: the net paydown (bank loans at the start of the records
+    less those at the end, such as C03's maturing 100,000 元) is taken out of the replayed repayments, latest
+    first, and once no bank loan is left its interest stops too.
     """
     flow = statements.cash_flow(case).monthly
     records = case.records
     count = len(records)
     rows = [k if k < count else count - 12 + (k - count) % 12 for k in range(months)]
+    repaid = (records["loan_repayment"] + records["business_loan_principal"]).to_numpy(dtype=float)
+    interest = records["business_loan_interest"].to_numpy(dtype=float)
+    ledger = monthly_ledger(case)
+    closing_debt = max(float(ledger["short_term_loans"].iloc[-1]), 0.0)
+    paydown = max(float(case.opening.short_term_loans) - closing_debt, 0.0)
+    kept = repaid.copy()
+    for k in range(count - 1, -1, -1):
+        taken = min(kept[k], paydown)
+        kept[k] -= taken
+        paydown -= taken
+    kept_interest = interest if closing_debt > 0 else np.zeros(count)
+    relief = (repaid - kept) + (interest - kept_interest)  # history's service that does not recur
     revenue = records["revenue"].to_numpy(dtype=float)[rows]
-    net = flow["net_cash_flow"].to_numpy(dtype=float)[rows]
+    net = flow["net_cash_flow"].to_numpy(dtype=float)[rows] + relief[rows]
     closing = flow["opening_cash"].iloc[0] + np.cumsum(net)
-    service = -(flow["business_loan_payments"] + flow["loan_repayment"]).to_numpy(dtype=float)[rows]
+    service = (kept + kept_interest)[rows]
     return revenue, closing, service
 
 

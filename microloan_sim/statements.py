@@ -45,6 +45,9 @@ from .casebook import Case, monthly_ledger
 from .errors import InputError
 from .labels import BALANCE_SHEET, CASH_FLOW, EQUITY_LINK, INCOME_STATEMENT, label
 
+#: Line names of the cash-basis income statement (domain §1.4: cash in from sales, cash out to suppliers).
+CASH_BASIS_LINES = {"revenue": "销售收现", "cost_of_goods_sold": "采购付现"}
+
 Basis = Literal["accrual", "cash"]
 _BASIS_ALIASES = {"accrual": "accrual", "权责发生制": "accrual", "cash": "cash", "收付实现制": "cash"}
 
@@ -207,7 +210,18 @@ class IncomeStatement:
         return float(self.monthly["disposable_income"].mean())
 
     def to_frame(self) -> pd.DataFrame:
-        """IPC layout: Chinese line items as rows, months then 合计 and 月平均 as columns."""
+        """IPC layout: Chinese line items as rows, months then 合计 and 月平均 as columns.
+
+        On the cash basis the first lines are what was collected and paid (销售收现, 采购付现), not the
+        accrual lines' 销售收入 and 可变成本.
+
+        Examples
+        --------
+        >>> import microloan_sim as ml
+        >>> frame = income_statement(ml.casebook.load_case("C01"), "cash").to_frame()
+        >>> list(frame.index[:2])
+        ['销售收现', '采购付现']
+        """
         order = ["revenue", "cost_of_goods_sold", "gross_profit", *self.expense_lines, "operating_expenses",
                  "business_loan_payments", "net_profit", "other_income", "household_expenses",
                  "private_loan_payments", "disposable_income"]
@@ -215,7 +229,8 @@ class IncomeStatement:
         table.columns = [str(m) for m in self.monthly.index]
         table["合计"] = table.sum(axis=1)
         table["月平均"] = table.iloc[:, :-1].mean(axis=1)
-        table.index = [label(k) for k in order]
+        names = {**{k: label(k) for k in order}, **(CASH_BASIS_LINES if self.basis == "cash" else {})}
+        table.index = [names[k] for k in order]
         table.index.name = f"项目（{label(self.basis)}，元）"
         return table
 
@@ -449,18 +464,58 @@ def household_summary(case: Case) -> pd.DataFrame:
     return table
 
 
+#: Business balance-sheet lines in the farmer/household form's liability categories (domain §1.5).
+_HOUSEHOLD_DEBT_LINES = {
+    "银行借款": ("short_term_loans", "long_term_liabilities"),
+    "民间借款": ("informal_borrowing",),
+    "经营应付及预收": ("accounts_payable", "advances_received"),
+    "其他负债": ("other_liabilities",),
+}
+
+
 def household_balance(case: Case) -> pd.DataFrame:
-    """Household assets and debts by category (§1.5) with 净资产 and 资产负债率, at the opening date."""
+    """The household's whole balance (§1.5) at the opening date: assets and debts by category, 净资产 and
+    资产负债率.
+
+    A farm or a family business is one household: the family's own items (``household`` block of the case)
+    plus the business's assets and its bank loans, private borrowing and payables from the balance sheet.
+    So 净资产 equals the balance sheet's equity.
+
+    Examples
+    --------
+    C03 (the hog farmer): the 100,000 元 bank loan and the 20,000 元 borrowed from relatives are debts.
+
+    >>> import microloan_sim as ml
+    >>> table = household_balance(ml.casebook.load_case("C03")).set_index("项目")["金额（元）"]
+    >>> float(table["银行借款"]), float(table["民间借款"]), float(table["负债合计"])
+    (100000.0, 20000.0, 120000.0)
+    """
+    sheet = balance_sheet(case, at="opening")
     assets = pd.Series({i.category: 0.0 for i in case.household.assets}, dtype=float)
     for item in case.household.assets:
         assets[item.category] += item.value
+    unlisted = sheet.items.get("household_assets", 0.0) - float(assets.sum())
+    if abs(unlisted) >= 0.5:
+        assets["其他家庭资产"] = assets.get("其他家庭资产", 0.0) + unlisted
+    business_assets = sheet.total_assets - sheet.items.get("household_assets", 0.0)
+    if business_assets:
+        assets["经营资产"] = business_assets
     debts = pd.Series({i.category: 0.0 for i in case.household.liabilities}, dtype=float)
     for item in case.household.liabilities:
         debts[item.category] += item.value
+    unlisted = sheet.items.get("household_liabilities", 0.0) - float(debts.sum())
+    if abs(unlisted) >= 0.5:
+        debts["其他家庭负债"] = debts.get("其他家庭负债", 0.0) + unlisted
+    for name, lines in _HOUSEHOLD_DEBT_LINES.items():
+        amount = sum(sheet.items.get(line, 0.0) for line in lines)
+        if amount:
+            debts[name] = debts.get(name, 0.0) + amount
     total_assets, total_debts = float(assets.sum()), float(debts.sum())
     rows = [("资产", k, v) for k, v in assets.items()] + [("资产", "所有资产合计", total_assets)]
     rows += [("负债", k, v) for k, v in debts.items()] + [("负债", "负债合计", total_debts)]
     rows += [("", "净资产", total_assets - total_debts)]
+    if total_assets > 0:
+        rows += [("", "资产负债率（%）", round(100 * total_debts / total_assets, 2))]
     return pd.DataFrame(rows, columns=["类别", "项目", "金额（元）"])
 
 

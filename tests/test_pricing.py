@@ -151,16 +151,32 @@ def test_daily_rate_domain_example() -> None:
     assert quoted_rate_to_annual(0.005, "month")["simple"] == pytest.approx(0.06)
 
 
-def test_bullet_irr_is_below_its_simple_rate() -> None:
-    # 利随本清 12 months: 107,200 at maturity. Monthly IRR = 1.072^(1/12) − 1 = 0.58106 % → 6.973 % nominal,
-    # while the simple rate is 7,200 / 100,000 = 7.2 % and the EAR 7.2 %.
+def test_one_payment_loan_is_annualised_over_its_real_period() -> None:
+    """利随本清 12 months at 7.2 %: 107,200 repaid once, after a year.
+
+    Source: PBoC Announcement [2021] No. 3 (annualised rate = 单期利率 × 一年内的期数, the period being the
+    loan's repayment period), domain §5.1. One annual period: IRR = 107,200 / 100,000 − 1 = 7.2 % by hand.
+    Before the fix the IRR was taken on a monthly grid: 12 × (1.072^(1/12) − 1) = 6.973 %, below the contract.
+    """
     result = annualized_rate(borrower_cashflows(schedule(100_000, 0.072, 12, "bullet")))
-    assert result.periodic_irr == pytest.approx(1.072 ** (1 / 12) - 1, abs=1e-12)
-    assert round(result.irr_rate, 5) == 0.06973
+    assert result.irr_rate == pytest.approx(0.072, abs=1e-12)
+    assert result.periods_per_year == 1
     assert result.simple_rate == pytest.approx(0.072, abs=1e-12)
     assert result.ear == pytest.approx(0.072, abs=1e-12)
-    # As one annual period the IRR is the 7.2 % itself.
-    assert annualized_rate([100_000, -107_200], periods_per_year=1) == pytest.approx(0.072)
+    # Six months at 7.2 %: 103,600 after half a year, two periods a year → 3.6 % × 2 = 7.2 %.
+    half = annualized_rate(borrower_cashflows(schedule(100_000, 0.072, 6, "bullet")))
+    assert half.irr_rate == pytest.approx(0.072, abs=1e-12) and half.periods_per_year == 2
+    # Monthly interest, principal at the end: still a monthly period, IRR = contract rate.
+    monthly = annualized_rate(borrower_cashflows(schedule(100_000, 0.072, 12, "interest_only")))
+    assert monthly.irr_rate == pytest.approx(0.072, abs=1e-9) and monthly.periods_per_year == 12
+
+
+@given(rate=st.floats(0.01, 0.24), months=st.integers(1, 36),
+       method=st.sampled_from(["equal_installment", "equal_principal", "interest_only", "bullet"]))
+def test_a_fee_free_loan_never_discloses_less_than_its_contract_rate(rate: float, months: int, method: str) -> None:
+    """PBoC 2021 No. 3: the disclosed annualised rate must never understate the contract rate."""
+    result = annualized_rate(borrower_cashflows(schedule(100_000, rate, months, method)))
+    assert result.irr_rate >= rate - 5e-5  # payments are rounded to 0.01 元
 
 
 def test_effective_annual_rate() -> None:
@@ -217,7 +233,10 @@ def test_fee_free_bullet_simple_rate_is_nominal_and_irr_compounds(plan: pd.DataF
     result = annualized_rate(borrower_cashflows(plan))
     # (the interest is rounded to the fen: at most 0.005 元 on at least 10,000 元)
     assert result.simple_rate == pytest.approx(rate, abs=1e-5)
-    assert result.periodic_irr == pytest.approx((1 + rate * months / 12) ** (1 / months) - 1, abs=1e-6)
+    # One repayment period of `months` months (PBoC 2021 No. 3): the IRR over it is the simple interest
+    # rate × months / 12, which annualises back to the contract rate.
+    assert result.periodic_irr == pytest.approx(rate * months / 12, abs=1e-6)
+    assert result.irr_rate == pytest.approx(rate, abs=1e-5)
 
 
 fees = st.fixed_dictionaries({}, optional={

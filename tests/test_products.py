@@ -147,8 +147,30 @@ def test_seasonal_repayment_is_feasible_where_instalments_are_not(c03: ml.casebo
     assert renewed.loc["agri_guarantee_loan", "现金流可行"] == "是"
     assert renewed.loc["gov_guarantee_loan", "现金流可行"] == "否"  # 等额本息 starves the months without sales
     assert renewed.loc["gov_guarantee_loan", "最低现金（元）"] < 0
+    # C03's old loan was repaid in the record year, so there is nothing left to replace: on top = renewed.
     on_top = compare(ids, 100_000, 12, borrower=c03).set_index("产品编号")
-    assert (on_top["最低现金（元）"] < renewed["最低现金（元）"]).all()
+    assert (on_top["最低现金（元）"] == renewed["最低现金（元）"]).all()
+    assert on_top.loc["agri_guarantee_loan", "现金流可行"] == "是"
+
+
+def test_a_loan_repaid_in_the_records_is_not_repaid_again(c03: ml.casebook.Case) -> None:
+    """C03's interview: the 100,000 元 农商行 loan (interest about 480 元 a month) was repaid in full after the
+    December sale. Replaying the record year must not repay it a second time, nor keep paying its interest
+    (domain §1.4: the projection is the cash-flow statement carried forward)."""
+    from microloan_sim.products import _projection
+    from microloan_sim.statements import cash_flow
+
+    _, closing, service = _projection(c03, 12)
+    assert not service.any()  # no bank loan is left to service
+    history = cash_flow(c03).monthly["closing_cash"].iloc[-1]
+    assert closing[-1] == pytest.approx(history + 100_000 + 12 * 480)
+    # With the default (new loan on top of existing debt) C03 is no longer infeasible for every product.
+    table = compare(list(ml.products.load_catalogue()), 120_000, borrower=c03)
+    assert (table["现金流可行"] == "是").any()
+    # A borrower whose loans stay outstanding keeps its service (C04 repays its business loan monthly).
+    c04 = ml.casebook.load_case("C04")
+    _, _, c04_service = _projection(c04, 12)
+    assert c04_service.sum() > 0
 
 
 # --------------------------------------------------------------------------- comparison

@@ -125,6 +125,20 @@ def test_household_summary_farm_case() -> None:
     assert total["净收入（元）"] == pytest.approx(total["年收入（元）"] - total["年支出（元）"])
 
 
+def test_household_balance_includes_the_farms_debts() -> None:
+    """C03's interview and case file: a 100,000 元 农商行 loan and 20,000 元 from relatives at the opening date;
+    household items 300,000 + 35,000 + 15,000 + 30,000 = 380,000 元 (domain §1.5: liabilities include 他行借款
+    and 民间借款). The household's net worth must reconcile with the balance sheet's equity."""
+    table = ml.statements.household_balance(ml.casebook.load_case("C03")).set_index("项目")["金额（元）"]
+    assert table["银行借款"] == 100_000 and table["民间借款"] == 20_000
+    assert table["负债合计"] == 120_000
+    assert table[["房地产", "农机具", "家用电器", "交通工具"]].sum() == 380_000
+    for case_id in ("C01", "C02", "C03", "C04", "C05", "C06", "C07", "C08", "C09"):
+        case = ml.casebook.load_case(case_id)
+        rows = ml.statements.household_balance(case).set_index("项目")["金额（元）"]
+        assert rows["净资产"] == pytest.approx(ml.statements.balance_sheet(case, at="opening").equity), case_id
+
+
 def test_basis_aliases_and_bad_basis() -> None:
     case = ml.casebook.load_case("C01")
     assert ml.statements.income_statement(case, "权责发生制").basis == "accrual"
@@ -201,3 +215,14 @@ def test_variants_keep_every_identity(case_id: str, seed: int) -> None:
     led = monthly_ledger(case)
     diff = ml.statements.income_statement(case, "cash").net_profit - ml.statements.income_statement(case).net_profit
     assert np.allclose(diff, led["depreciation"] - led["working_capital_change"])
+
+
+def test_cash_basis_lines_say_what_was_collected_and_paid() -> None:
+    """Domain §1.4: on the cash basis revenue is what was collected (销售收现) and cost what was paid to
+    suppliers (采购付现); the accrual statement keeps 销售收入 and 可变成本."""
+    case = ml.casebook.load_case("C01")
+    cash = ml.statements.income_statement(case, "cash").to_frame()
+    accrual = ml.statements.income_statement(case, "accrual").to_frame()
+    assert list(cash.index[:2]) == ["销售收现", "采购付现"]
+    assert list(accrual.index[:2]) == ["销售收入", "可变成本（销货成本）"]
+    assert "销售收入" not in cash.index
