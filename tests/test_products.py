@@ -339,3 +339,31 @@ def test_duplicate_ids_and_empty_folders(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     with pytest.raises(InputError, match="没有产品文件"):
         load_catalogue(tmp_path / "empty")
+
+
+def test_property_insurance_is_a_recovery_on_its_event_not_a_share_of_credit_loss() -> None:
+    """Livestock and crop insurance (养殖/种植保险) pays for animal deaths or yield loss, not for default
+    (domain §6.4–§6.5: only 保证保险 carries credit loss). By hand for 活体抵押贷 at 100,000 元, PD 3 %, LGD 60 %
+    (示例参数 of _bank.yaml): expected loss 1,800 元; 40 % of defaults come from the insured event and the
+    indemnity recovers 80 % of their loss: 1,800 × 0.32 = 576 元 recovered, the bank bears 1,224 元."""
+    livestock = get("livestock_mortgage_loan")
+    assert livestock.risk_sharing.insurer == 0 and livestock.insured_peril is not None
+    assert get("agri_insurance_credit").risk_sharing.insurer == 0
+    row = compare(["livestock_mortgage_loan"], 100_000).iloc[0]
+    assert row["预期损失（元）"] == pytest.approx(1_800)
+    assert row["保险赔付（元）"] == pytest.approx(576)
+    assert row["银行承担损失（元）"] == pytest.approx(1_224)
+    # 保证保险 still shares the credit loss itself: the insurer carries 70 % of it.
+    guarantee = compare(["guarantee_insurance_loan"], 100_000).iloc[0]
+    assert guarantee["保险赔付（元）"] == 0 and guarantee["银行承担损失（元）"] == pytest.approx(540)
+    with pytest.raises(InputError, match="不赔违约"):
+        livestock.with_changes(risk_sharing={"bank": 0.6, "insurer": 0.4})
+
+
+def test_an_all_in_cost_above_the_warning_line_is_flagged() -> None:
+    """助贷平台合作贷 costs about 24.5 % a year all-in: above the 24 % line often quoted (domain §6.4, ⚠️ kept as
+    a 示例参数 in _bank.yaml), so the comparison warns; a 6 % 等额本息 product does not."""
+    table = compare(["platform_loan", "online_offline_loan"], 100_000, 12).set_index("产品编号")
+    assert table.loc["platform_loan", "年化利率（IRR）"] > 0.24
+    assert "超过 24%" in table.loc["platform_loan", "成本警示"]
+    assert table.loc["online_offline_loan", "成本警示"] == "无"

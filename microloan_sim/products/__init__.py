@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from .catalogue import (
     CATALOGUE_DIR, CATEGORIES, FLOW_ITEMS, RISK_PARTIES, SIZING_LABELS, SOFT_ATTRIBUTES, BankAssumptions,
-    EligibilityRule, Product, RiskPool, RiskSharing, SizingRule, bank_assumptions, catalogue_table, describe_rule,
+    EligibilityRule, InsuredPeril, Product, RiskPool, RiskSharing, SizingRule, bank_assumptions, catalogue_table, describe_rule,
     get, load_catalogue, product_terms,
 )
 from .compare import COMPARE_PERCENT_COLUMNS, compare, to_excel
@@ -36,7 +36,7 @@ from .eligibility import Assessment, assess
 
 __all__ = [
     "CATALOGUE_DIR", "FLOW_ITEMS", "SIZING_LABELS", "SOFT_ATTRIBUTES",
-    "Assessment", "BankAssumptions", "CATEGORIES", "COMPARE_PERCENT_COLUMNS", "EligibilityRule", "Product",
+    "Assessment", "BankAssumptions", "CATEGORIES", "COMPARE_PERCENT_COLUMNS", "EligibilityRule", "InsuredPeril", "Product",
     "RISK_PARTIES", "RiskPool", "RiskSharing", "SizingRule", "assess", "bank_assumptions", "catalogue_table",
     "compare", "describe_rule", "get", "load_catalogue", "product_terms", "to_excel",
 ]

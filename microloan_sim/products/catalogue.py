@@ -140,6 +140,30 @@ class RiskPool(_Strict):
         return self.size * self.leverage
 
 
+class InsuredPeril(_Strict):
+    """Property insurance on the herd or the crop (养殖保险 / 种植保险): it pays on the insured event (animal
+    deaths, yield loss), not on default, so it shares no credit loss. It is modelled as a recovery on the
+    defaults that the event causes, paid to the bank as the policy's 第一受益人 (示例参数).
+
+    ``share_of_defaults``: the share of defaults that the insured event causes; ``indemnity``: the share of
+    the loss on such a default that the indemnity recovers.
+
+    Examples
+    --------
+    >>> peril = InsuredPeril(event="疫病死亡", share_of_defaults=0.4, indemnity=0.8)
+    >>> round(peril.recovery_share, 2)   # 0.4 × 0.8 of the expected credit loss
+    0.32
+    """
+
+    event: str = Field(min_length=1)
+    share_of_defaults: float = Field(ge=0, le=1)
+    indemnity: float = Field(ge=0, le=1)
+
+    @property
+    def recovery_share(self) -> float:
+        return self.share_of_defaults * self.indemnity
+
+
 class Product(_Strict):
     """A loan product: pricing, repayment, fees, risk sharing, eligibility and sizing rules (示例参数).
 
@@ -189,6 +213,7 @@ class Product(_Strict):
     operating_cost: float | None = Field(None, ge=0)
     risk_sharing: RiskSharing
     risk_pool: RiskPool | None = None
+    insured_peril: InsuredPeril | None = None
     eligibility: list[EligibilityRule] = []
     sizing: list[SizingRule] = []
 
@@ -204,6 +229,13 @@ class Product(_Strict):
             parts = " + ".join(f"{RISK_PARTIES[k]} {getattr(value, k):g}" for k in RISK_PARTIES)
             raise ValueError(f"产品 {info.data.get('id', '')} 的风险分担比例之和应为 1，当前为 {value.total:g}（{parts}）")
         return value
+
+    @model_validator(mode="after")
+    def _property_insurance_shares_no_credit_loss(self) -> Product:
+        if self.insured_peril is not None and self.risk_sharing.insurer > 0:
+            raise ValueError(f"产品 {self.id}：养殖/种植保险只赔{self.insured_peril.event}，不赔违约，"
+                             "保险公司不能分担信用损失（risk_sharing 的 insurer 应为 0）；只有保证保险分担信用损失")
+        return self
 
     @model_validator(mode="after")
     def _capacity_needs_instalments(self) -> Product:
@@ -260,6 +292,7 @@ class BankAssumptions(_Strict):
 
     funding_rate: float = Field(ge=0, le=1)
     operating_cost_per_loan: float = Field(ge=0)
+    cost_warning_rate: float = Field(0.24, gt=0, le=1)
     default_pd: float = Field(ge=0, le=1)
     default_lgd: float = Field(ge=0, le=1)
 
@@ -354,12 +387,17 @@ def product_terms(product: Product) -> pd.DataFrame:
                 ("一次性手续费", product.upfront_fee, pct(product.upfront_fee)),
                 ("月手续费（按原始本金）", product.monthly_fee, pct(product.monthly_fee)),
                 ("担保费（年）", product.guarantee_fee, pct(product.guarantee_fee)),
-                ("保证保险费（年）", product.insurance_premium, pct(product.insurance_premium)),
+                ("养殖/种植保险费（年）" if product.insured_peril else "保证保险费（年）", product.insurance_premium,
+                 pct(product.insurance_premium)),
                 ("保证金", product.deposit, pct(product.deposit)),
                 ("贴息（年利率百分点）", product.interest_subsidy, pct(product.interest_subsidy))]
     rows += [(name, text) for name, value, text in optional if value]
     rows.append(("风险分担", "，".join(f"{RISK_PARTIES[k]} {getattr(product.risk_sharing, k):.0%}"
                                       for k in RISK_PARTIES if getattr(product.risk_sharing, k))))
+    if product.insured_peril is not None:
+        peril = product.insured_peril
+        rows.append(("承保事故", f"{peril.event}：约 {peril.share_of_defaults:.0%} 的违约由此引起，赔付其损失的 "
+                                 f"{peril.indemnity:.0%}（赔的是事故，不是违约）"))
     if product.risk_pool is not None:
         rows.append(("风险补偿资金池", f"{product.risk_pool.size:,.0f} 元 × {product.risk_pool.leverage:g} 倍 = "
                                         f"可贷 {product.risk_pool.capacity:,.0f} 元"))

@@ -89,6 +89,8 @@ def _compare_row(product: Product, principal: float, months: int | None, borrowe
         "产品编号": product.id, "产品": product.name, "类别": product.category_name, "还款方式": METHODS[product.method],
         "期限（月）": term, "名义年利率": product.rate, "年化利率（IRR）": cost.irr_rate,
         "年化利率（单利）": cost.simple_rate, "实际年利率（EAR）": cost.ear, "总成本（元）": round(cost.total_cost, 2),
+        "成本警示": (f"年化综合成本超过 {bank.cost_warning_rate:.0%}（{ILLUSTRATIVE}警示线）"
+                     if max(cost.irr_rate, cost.simple_rate) > bank.cost_warning_rate else "无"),
         "实际到手（元）": cost.net_received, "首期还款（元）": float(outflows[0]), "最高单期还款（元）": float(outflows.max()),
     }
     if borrower is not None:
@@ -103,7 +105,8 @@ def _compare_row(product: Product, principal: float, months: int | None, borrowe
             "最低现金（元）": float(cash.min()), "现金流可行": "是" if cash.min() >= 0 else "否",
         })
     expected_loss = principal * default_pd * lgd
-    bank_loss = expected_loss * product.risk_sharing.bank
+    insured = expected_loss * (product.insured_peril.recovery_share if product.insured_peril else 0.0)
+    bank_loss = (expected_loss - insured) * product.risk_sharing.bank
     years = term / 12
     average_balance = float((principal - plan["principal"].cumsum().shift(1, fill_value=0.0)).mean())
     fees_to_bank = float(-(flows["upfront_fee"] + flows["monthly_fee"]).sum())
@@ -112,7 +115,8 @@ def _compare_row(product: Product, principal: float, months: int | None, borrowe
               - (product.operating_cost if product.operating_cost is not None else bank.operating_cost_per_loan)
               - bank_loss)
     row.update({
-        "银行分担比例": product.risk_sharing.bank, "预期损失（元）": expected_loss, "银行承担损失（元）": bank_loss,
+        "银行分担比例": product.risk_sharing.bank, "预期损失（元）": expected_loss, "保险赔付（元）": insured,
+        "银行承担损失（元）": bank_loss,
         "其他方承担损失（元）": expected_loss - bank_loss, "银行净收益（元）": income,
         "银行净收益率（年化）": income / (average_balance * years), ILLUSTRATIVE: "是" if product.illustrative else "否",
     })
