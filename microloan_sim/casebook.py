@@ -108,6 +108,19 @@ class Borrower(_Strict):
     premises: str
     education: str = ""
     spouse: str = ""
+    #: 创业担保贷款 target groups the borrower belongs to (names from labels.STARTUP_TARGET_GROUPS)
+    target_groups: list[str] = []
+    #: 纳税信用级别 of the business, if it is rated (A/B/M/C/D); None for a business the tax office does not rate
+    tax_credit_level: Literal["A", "B", "M", "C", "D"] | None = None
+
+    @field_validator("target_groups")
+    @classmethod
+    def _known_groups(cls, value: list[str]) -> list[str]:
+        from .labels import STARTUP_TARGET_GROUPS
+        unknown = [g for g in value if g not in STARTUP_TARGET_GROUPS]
+        if unknown:
+            raise ValueError(f"未知的创业担保贷款扶持对象：{'、'.join(unknown)}（可选：{'、'.join(STARTUP_TARGET_GROUPS)}）")
+        return value
 
 
 class LoanRequest(_Strict):

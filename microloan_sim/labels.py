@@ -123,6 +123,14 @@ CASE_FIELDS = {
     "month": "月份",
 }
 
+#: 创业担保贷款 target groups (财金〔2020〕21号 第六条: individuals who may borrow under the scheme).
+STARTUP_TARGET_GROUPS = (
+    "城镇登记失业人员", "就业困难人员（含残疾人）", "退役军人", "刑满释放人员", "高校毕业生（含大学生村官和留学回国学生）",
+    "化解过剩产能企业职工和失业人员", "返乡创业农民工", "网络商户", "建档立卡贫困人口",
+)
+#: 纳税信用级别 (国家税务总局《纳税信用管理办法（试行）》: A, B, M, C, D).
+TAX_CREDIT_LEVELS = ("A", "B", "M", "C", "D")
+
 SEGMENTS = {"business": "经营类（个体工商户/小微企业）", "farm": "农户", "consumer": "个人消费"}
 
 BASIS = {"accrual": "权责发生制", "cash": "收付实现制"}

@@ -367,3 +367,21 @@ def test_an_all_in_cost_above_the_warning_line_is_flagged() -> None:
     assert table.loc["platform_loan", "年化利率（IRR）"] > 0.24
     assert "超过 24%" in table.loc["platform_loan", "成本警示"]
     assert table.loc["online_offline_loan", "成本警示"] == "无"
+
+
+def test_products_are_defined_by_who_may_borrow() -> None:
+    """Eligibility that defines a product:
+    - 创业担保贷款 lends only to its target groups (财金〔2020〕21号 第六条): C07 (a 2021 graduate) yes, C01 no;
+    - 银税互动贷 needs a 纳税信用 A/B (or M) level (银税互动, 国家税务总局 / 银监会 2015): C01 (B) yes, C04 (not rated) no;
+    - 青年创业贷 is for people starting a business, not a salaried nurse (C06)."""
+    c01, c04, c06, c07 = (ml.casebook.load_case(c) for c in ("C01", "C04", "C06", "C07"))
+    assert assess("startup_guarantee_loan", c07).eligible
+    startup = assess("startup_guarantee_loan", c01)
+    assert not startup.eligible and "不属于任何扶持对象" in startup.checks.to_string()
+    assert assess("bank_tax_loan", c01).eligible
+    tax = assess("bank_tax_loan", c04)
+    assert not tax.eligible and "未参加纳税信用评价" in tax.checks.to_string()
+    assert not assess("youth_startup_loan", c06).eligible
+    assert "逾期不超过 0 次" not in product_terms(get("startup_guarantee_loan")).to_string()
+    with pytest.raises(InputError, match="未知取值"):
+        get("bank_tax_loan").with_changes(eligibility=[{"kind": "tax_credit", "allowed": ["AAA"]}])

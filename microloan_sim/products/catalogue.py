@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from .. import statements
 from .._data import data_path, load_yaml, validate_model
 from ..errors import InputError, require_number
-from ..labels import ILLUSTRATIVE, SEGMENTS, label
+from ..labels import ILLUSTRATIVE, SEGMENTS, STARTUP_TARGET_GROUPS, TAX_CREDIT_LEVELS, label
 from ..pricing import borrower_cashflows
 from ..schedules import METHODS, check_months, normalize_method, schedule
 from .projection import _seasonal_plan
@@ -42,7 +42,7 @@ Category = Literal["digital", "bank_government", "bank_guarantee", "bank_insuran
                    "featured", "personal"]
 EligibilityKind = Literal["segment", "credit_clean", "min_years_in_business", "has_collateral",
                           "has_household_asset", "income_source", "industry", "soft_information", "age",
-                          "max_inquiries", "min_annual_revenue"]
+                          "max_inquiries", "min_annual_revenue", "target_group", "tax_credit"]
 SizingKind = Literal["max_amount", "annual_flow", "collateral_ltv", "household_asset_ltv", "balance_sheet_ltv",
                      "salary_multiple", "annual_disposable_multiple", "repayment_capacity"]
 
@@ -51,7 +51,8 @@ _REQUIRED: dict[str, tuple[str, ...]] = {
     "segment": ("segments",), "credit_clean": ("maximum",), "min_years_in_business": ("minimum",),
     "has_collateral": ("types",), "has_household_asset": ("categories",), "income_source": ("sources",),
     "industry": ("keywords",), "soft_information": ("attribute", "allowed"), "age": ("minimum", "maximum"),
-    "max_inquiries": ("maximum",), "min_annual_revenue": ("minimum",),
+    "max_inquiries": ("maximum",), "min_annual_revenue": ("minimum",), "target_group": ("allowed",),
+    "tax_credit": ("allowed",),
     "max_amount": ("amount",), "annual_flow": ("item", "coefficient"), "collateral_ltv": ("types", "ltv"),
     "household_asset_ltv": ("categories", "ltv"), "balance_sheet_ltv": ("item", "ltv"),
     "salary_multiple": ("sources", "multiple"), "annual_disposable_multiple": ("multiple",),
@@ -98,6 +99,10 @@ class _Rule(_Strict):
             raise ValueError(f"规则 {kind} 缺少参数：{'、'.join(missing)}")
         if kind == "annual_flow" and self.item not in FLOW_ITEMS:
             raise ValueError(f"规则 annual_flow 的 item 应为 {'、'.join(FLOW_ITEMS)} 之一（收到“{self.item}”）")
+        vocabulary = {"target_group": STARTUP_TARGET_GROUPS, "tax_credit": TAX_CREDIT_LEVELS}.get(kind)
+        if vocabulary is not None and set(self.allowed or []) - set(vocabulary):
+            unknown = "、".join(sorted(set(self.allowed or []) - set(vocabulary)))
+            raise ValueError(f"规则 {kind} 的 allowed 有未知取值：{unknown}（可选：{'、'.join(vocabulary)}）")
         if kind == "balance_sheet_ltv" and self.item not in statements.BALANCE_SHEET:
             raise ValueError(f"规则 balance_sheet_ltv 的 item 应为资产负债表项目（收到“{self.item}”）")
         return self
@@ -422,7 +427,10 @@ def describe_rule(rule: EligibilityRule | SizingRule) -> str:
     join = "、".join
     texts = {
         "segment": lambda: "客户类型：" + join(SEGMENTS[s] for s in rule.segments or []),
-        "credit_clean": lambda: f"近 24 个月逾期不超过 {rule.maximum:g} 次且当前无逾期",
+        "credit_clean": lambda: (f"近 24 个月逾期不超过 {rule.maximum:g} 次且当前无逾期" if rule.maximum
+                                 else "近 24 个月无逾期且当前无逾期"),
+        "target_group": lambda: "属于扶持对象：" + join(rule.allowed or []),
+        "tax_credit": lambda: "纳税信用级别为 " + join(rule.allowed or []) + " 级",
         "min_years_in_business": lambda: f"从业年限不少于 {rule.minimum:g} 年",
         "has_collateral": lambda: "提供" + join(rule.types or []),
         "has_household_asset": lambda: "家庭拥有" + join(rule.categories or []),

@@ -76,6 +76,12 @@ def _check(rule: EligibilityRule, case: Case) -> tuple[bool, str]:
     if k == "max_inquiries":
         count = case.credit.inquiries_6m
         return count <= (rule.maximum or 0), f"近 6 个月查询 {count} 次"
+    if k == "target_group":
+        groups = [g for g in case.borrower.target_groups if g in (rule.allowed or [])]
+        return bool(groups), "扶持对象：" + ("、".join(case.borrower.target_groups) or "不属于任何扶持对象")
+    if k == "tax_credit":
+        level = case.borrower.tax_credit_level
+        return level in (rule.allowed or []), (f"纳税信用 {level} 级" if level else "未参加纳税信用评价")
     revenue = _last12(case, "revenue")  # min_annual_revenue
     return revenue >= (rule.minimum or 0), f"近 12 个月销售收入 {revenue:,.0f} 元"
 

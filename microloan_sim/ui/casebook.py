@@ -57,6 +57,8 @@ def profile_table(case: casebook.Case) -> pd.DataFrame:
         ("经营年限", f"{b.years_in_business:g} 年"),
         ("经营场所", b.premises),
         ("配偶", b.spouse or "无"),
+        ("纳税信用", f"{b.tax_credit_level} 级" if b.tax_credit_level else "未参加纳税信用评价"),
+        ("创业扶持对象", "、".join(b.target_groups) or "不属于"),
         ("家庭", f"{h.members} 口人，劳动力 {h.labourers} 人；家庭其他收入来源：{h.other_income_source}"),
         ("借款申请", f"{r.amount:,.0f} 元，{r.months} 个月，用途：{r.purpose}"),
         ("征信记录", f"近 24 个月逾期 {c.overdue_times_24m} 次，最长逾期 {c.max_overdue_days} 天，"
