@@ -92,7 +92,7 @@ RATIOS = {
     "current_ratio": "流动比率",
     "quick_ratio": "速动比率",
     "gross_margin": "毛利率",
-    "net_margin": "净利润率",
+    "net_margin": "销售利润率（未扣还本）",
     "expense_ratio": "费用率",
     "inventory_days": "存货周转天数",
     "receivable_days": "应收账款周转天数",

@@ -430,7 +430,8 @@ class CaseWorkingCapital:
 def case_working_capital(case: Case, growth: float | None = None) -> CaseWorkingCapital:
     """Apply §3.1 to a case: sales, margin and turnover from the last twelve months of records.
 
-    The profit margin is the IPC net profit (after business instalments) over sales. Average balances are
+    The profit margin (销售利润率) is the profit before principal repayments over sales: the IPC net profit
+    deducts whole instalments, but repaying principal is not a cost. Average balances are
     the mean of the month-end balances. 借款人自有资金 is read as 流动资产 − 流动负债
     of the business (domain §3.1 interpretation note), existing loans are the short-term loans, and other
     funding is the informal borrowing.
@@ -449,7 +450,7 @@ def case_working_capital(case: Case, growth: float | None = None) -> CaseWorking
     pnl = income_statement(case, "accrual").monthly.iloc[-12:]
     sales = float(last["revenue"].sum())
     cost = float(last["cost_of_goods_sold"].sum())
-    margin = float(pnl["net_profit"].sum()) / sales if sales else 0.0
+    margin = float(pnl["profit_before_principal"].sum()) / sales if sales else 0.0
     days = turnover_days(sales, cost, receivables=float(last["accounts_receivable"].mean()),
                          inventory=float(last["inventory"].mean()), payables=float(last["accounts_payable"].mean()),
                          prepaid=float(last["prepayments"].mean()), advances=float(last["advances_received"].mean()))

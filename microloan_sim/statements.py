@@ -269,6 +269,8 @@ def income_statement(case: Case, basis: str = "accrual") -> IncomeStatement:
     m["operating_expenses"] = m[lines].sum(axis=1) if lines else 0.0
     m["business_loan_payments"] = led["business_loan_payments"]
     m["net_profit"] = m["gross_profit"] - m["operating_expenses"] - m["business_loan_payments"]
+    # 销售利润 for margins: the IPC line deducts whole instalments, but repaying principal is not a cost
+    m["profit_before_principal"] = m["net_profit"] + r["business_loan_principal"]
     m["other_income"] = r["other_income"]
     m["household_expenses"] = r["household_expenses"]
     m["private_loan_payments"] = led["private_loan_payments"]
@@ -375,6 +377,8 @@ def ratios(case: Case) -> pd.Series:
     """Key ratios (§1.2 plus margins and turnover days), as fractions or days, indexed by identifier.
 
     Turnover days use the closing balances against average monthly revenue or cost of goods (×30).
+    The 销售利润率 (``net_margin``) is profit before principal repayments over revenue: an instalment's
+    principal is a use of cash, not a cost (domain §1.3–§1.4).
     """
     bs = balance_sheet(case)
     pnl = income_statement(case, "accrual").monthly
@@ -389,7 +393,7 @@ def ratios(case: Case) -> pd.Series:
         "current_ratio": bs.current_ratio,
         "quick_ratio": bs.quick_ratio,
         "gross_margin": per(revenue - cogs, revenue),
-        "net_margin": per(float(pnl["net_profit"].mean()), revenue),
+        "net_margin": per(float(pnl["profit_before_principal"].mean()), revenue),
         "expense_ratio": per(float(pnl["operating_expenses"].mean()), revenue),
         "inventory_days": per(bs.items["inventory"], cogs) * 30,
         "receivable_days": per(bs.items["accounts_receivable"], revenue) * 30,

@@ -226,3 +226,21 @@ def test_cash_basis_lines_say_what_was_collected_and_paid() -> None:
     assert list(cash.index[:2]) == ["销售收现", "采购付现"]
     assert list(accrual.index[:2]) == ["销售收入", "可变成本（销货成本）"]
     assert "销售收入" not in cash.index
+
+
+def test_sales_margin_does_not_subtract_principal() -> None:
+    """C04's interview: a 60,000 元 经营贷, 24 期等额本息 at 2,643 元 a month. Its principal repayments are a use
+    of cash, not a cost, so 销售利润率 adds them back to the IPC net profit (domain §1.3: 净利润 = 毛利 − 经营费用
+    − 分期还款(经营) is the disposable-income line, not a margin)."""
+    case = ml.casebook.load_case("C04")
+    records = case.records
+    pnl = ml.statements.income_statement(case).monthly
+    principal = float(records["business_loan_principal"].sum())
+    assert principal > 0
+    profit_before_principal = float(pnl["net_profit"].sum()) + principal
+    expected = profit_before_principal / float(records["revenue"].sum())
+    assert ml.statements.ratios(case)["net_margin"] == pytest.approx(expected)
+    last = slice(len(records) - 12, len(records))  # the working-capital formula uses the last twelve months
+    last_profit = float(pnl["net_profit"].iloc[last].sum()) + float(records["business_loan_principal"].iloc[last].sum())
+    assert ml.sizing.case_working_capital(case).profit_margin == pytest.approx(
+        last_profit / float(records["revenue"].iloc[last].sum()))
