@@ -197,11 +197,12 @@ def private_lending_cap(contract_date: Any, iou_amount: float, annual_rate: floa
         capped = None
         supported = actual * min(agreed, cap) * term / 12
     if agreed > cap + 1e-9:
-        excess = (payment - capped) * term if payment is not None and capped is not None else None
-        extra = (f"每月最多支持还款 {yuan(capped)}（实际每月 {yuan(payment)}），整个期限多约定 {yuan(excess)}。"
-                 if excess is not None else
-                 f"依法最多支持利息 {yuan(supported)}，本息合计 {yuan(actual + supported)}"
-                 f"（而不是 {yuan(amount + agreed_interest)}）。")
+        if payment is not None and capped is not None:
+            extra = (f"每月最多支持还款 {yuan(capped)}（实际每月 {yuan(payment)}），"
+                     f"整个期限多约定 {yuan((payment - capped) * term)}。")
+        else:
+            extra = (f"依法最多支持利息 {yuan(supported)}，本息合计 {yuan(actual + supported)}"
+                     f"（而不是 {yuan(amount + agreed_interest)}）。")
         findings.append(Finding(
             CHECK, "rate_above_cap", INTERPRETATION, "第25条",
             f"约定年利率 {pct(agreed)} 超过合同成立时一年期 LPR {pct(lpr)} 的 4 倍（{pct(cap)}），超过部分法院不予支持。"

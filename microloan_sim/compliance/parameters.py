@@ -151,12 +151,12 @@ def parameters(path: Path | str | None = None) -> ComplianceParameters:
     """Read and validate ``data/compliance.yaml`` (or ``path``); errors name the file and the field."""
     if path is None:
         return _default()
-    return load_model(ComplianceParameters, Path(path))  # type: ignore[no-any-return]
+    return load_model(ComplianceParameters, Path(path))
 
 
 @lru_cache(maxsize=1)
 def _default() -> ComplianceParameters:
-    return load_model(ComplianceParameters, data_path(FILE))  # type: ignore[no-any-return]
+    return load_model(ComplianceParameters, data_path(FILE))
 
 
 def as_date(value: Any, field: str) -> dt.date:
