@@ -129,6 +129,13 @@ class DebtService(_Section):
     all_debt_ratio_max: float = Field(gt=0, le=1)
 
 
+class InformalDebtExample(_Section):
+    contract_date: dt.date
+    iou_amount: float = Field(gt=0)
+    months: int = Field(ge=1, le=600)
+    deducted_upfront: float = Field(ge=0)
+
+
 class ComplianceParameters(BaseModel):
     """Every section of ``data/compliance.yaml``."""
 
@@ -145,6 +152,7 @@ class ComplianceParameters(BaseModel):
     entrusted_payment: EntrustedPayment
     concentration: Concentration
     debt_service: DebtService
+    informal_debt_example: InformalDebtExample
 
 
 def parameters(path: Path | str | None = None) -> ComplianceParameters:
