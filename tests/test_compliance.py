@@ -383,3 +383,55 @@ def test_bad_statement_and_call_log_cells_name_the_field() -> None:
     with pytest.raises(InputError, match="是否接通"):
         check_call_log(pd.DataFrame({"time": ["2025-05-06 10:00"], "number": ["1"], "contact": ["甲"],
                                      "relation": ["本人"], "answered": ["也许"]}))
+
+
+# --------------------------------------------------------------------------- ex07: compliance review exercise
+
+def test_ex07_key_against_independent_arithmetic() -> None:
+    """The ex07 key recomputed from the learner's briefing with plain arithmetic: 等额本金 interest on P at monthly
+    rate q is P·q·(12+11+…+1)/12 = 6.5·P·q; the borrower receives P − 6.5Pq − fee and repays P/12 a month; 第670条
+    gives (P − 6.5Pq)(1 + 6.5q). Large-value groups: same day, direction and type against 5万 / 50万 / 20万."""
+    import numpy_financial as npf
+
+    exercise = ml.exercises.get("ex07")
+    for learner in ("学员-01", "学员-02", "学员-17"):
+        briefing = exercise.briefing(learner)
+        assert briefing is not None
+        ad = dict(zip(briefing.tables["贷款广告"]["项目"], briefing.tables["贷款广告"]["内容"]))
+        principal = float(ad["借款金额"].replace(",", "").rstrip(" 元"))
+        q = float(ad["报价"].removeprefix("月息 ").rstrip("%")) / 100
+        fee_text = ad["一次性服务费"]
+        fee = 0.0 if fee_text == "无" else float(fee_text.split("的 ")[1].split("%")[0]) / 100
+        deducted = 6.5 * principal * q
+        flows = [principal - deducted - fee * principal] + [-principal / 12] * 12
+        key = exercise.expected(learner)
+        assert key["true_rate"] == pytest.approx(12 * npf.irr(flows), abs=2e-4)
+        assert key["legal_repayment"] == pytest.approx((principal - deducted) * (1 + 6.5 * q), abs=1.0)
+
+        tx = briefing.tables["交易清单"]
+        limits = {"现金": 50_000, "境内转账": 500_000, "跨境转账": 200_000}
+        groups: dict[tuple[str, bool, str], float] = {}
+        for when, amount, kind in zip(tx["时间"], tx["金额（元，+收 −付）"], tx["类型"]):
+            group = (when[:10], amount > 0, kind)
+            groups[group] = groups.get(group, 0.0) + abs(amount)
+        reported = [total for (_, _, kind), total in groups.items() if total >= limits[kind]]
+        assert key["large_value_reports"] == len(reported)
+        assert key["large_value_total"] == pytest.approx(sum(reported))
+
+        terms = briefing.tables["借款合同要点"].set_index("条款")["合同写明"]
+        assert terms[key["missing_term"] if key["missing_term"] != "利率" else "年利率"] == "未写明"
+        assert key["guarantee_kind"] == ("一般保证" if terms["保证方式"] == "未约定" else "连带责任保证")
+
+
+def test_ex07_grading_full_marks_and_hints() -> None:
+    exercise = ml.exercises.get("ex07")
+    key = exercise.expected("学员-05")
+    answers = {k: (f"{v:.2%}" if k == "true_rate" else v) for k, v in key.items() if v is not None}
+    answers["reasoning"] = "砍头息违反《民法典》第670条"
+    result = exercise.grade(answers, "学员-05")
+    assert result.score == result.max_score - 10          # the reasoning waits for the instructor
+    assert {i.item_id: i.status for i in result.items}["reasoning"] == "manual"
+    wrong = exercise.grade({"upfront_rule": "《民法典》第680条", "large_value_reports": "99"}, "学员-05")
+    statuses = {i.item_id: (i.status, i.hint) for i in wrong.items}
+    assert statuses["upfront_rule"][0] == "wrong" and "预先在本金中扣除" in statuses["upfront_rule"][1]
+    assert statuses["large_value_reports"][0] == "wrong"
