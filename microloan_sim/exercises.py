@@ -457,6 +457,7 @@ def _compliance_material(case: casebook.Case) -> tuple[Any, Any, Any]:
     import pandas as pd
 
     from . import compliance
+    from .schedules import METHODS
 
     rng = np.random.default_rng(10_007 + (case.variant if case.variant is not None else 0))
     offer = compliance.Offer(
@@ -470,7 +471,7 @@ def _compliance_material(case: casebook.Case) -> tuple[Any, Any, Any]:
     contract = compliance.LoanContract(
         contract_date=dt.date(due.year - 1, due.month, due.day), due_date=due, lender="某农村商业银行",
         borrower=case.borrower.name, amount=offer.principal, annual_rate=offer.quoted_rate * 12, months=12,
-        purpose="进货备货", guarantees=(compliance.Guarantee("张国华", kind),)).with_changes(**{missing: None})
+        purpose="进货备货", repayment_method=METHODS[offer.method], guarantees=(compliance.Guarantee("张国华", kind),)).with_changes(**{missing: None})
     day = pd.Timestamp("2025-09-01") + pd.Timedelta(days=int(rng.integers(0, 20)))
     rows = [
         (day + pd.Timedelta(hours=10), float(rng.integers(15, 36) * 1_000), "本人", "现金", "现金存入"),

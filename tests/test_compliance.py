@@ -435,3 +435,15 @@ def test_ex07_grading_full_marks_and_hints() -> None:
     statuses = {i.item_id: (i.status, i.hint) for i in wrong.items}
     assert statuses["upfront_rule"][0] == "wrong" and "预先在本金中扣除" in statuses["upfront_rule"][1]
     assert statuses["large_value_reports"][0] == "wrong"
+
+
+def test_a_large_deposit_still_gives_a_positive_true_rate() -> None:
+    """A 50 % 保证金 returned at maturity makes the last cash flow positive (two sign changes); the true rate must
+    be the positive root: the NPV of the borrower's flows at that monthly rate is zero and the cost is positive."""
+    import numpy as np
+
+    r = check_disclosure(Offer(100_000, 12, 0.05, quote_unit="month", service_fee=0.2, deposit=0.5))
+    assert r.rate.total_cost > 0 and r.rate.irr_rate > 0
+    values = r.cashflows["net"].to_numpy(dtype=float)
+    npv = float(np.sum(values / (1 + r.rate.periodic_irr) ** np.arange(len(values))))
+    assert abs(npv) < 1e-4

@@ -353,6 +353,8 @@ def informal_debt_cap(case_id: str = "C01") -> widgets.VBox:
         text = [percent(v, 2) if isinstance(v, float) and ("LPR" in str(k) or "利率" in str(k)) else
                 (money(v) if isinstance(v, float) else str(v)) for k, v in figures["数值"].items()]
         figures["数值"] = text
+        if not result.applies:
+            figures.loc["依法最多支持本息（元）", "数值"] = "不适用（持牌机构）"
         if result.applies and result.capped_monthly_payment is not None:
             figures.loc["依法最多支持的每月还款（元）"] = money(result.capped_monthly_payment, decimals=2)
         replace_output(output, TABLE_CSS + table_html(figures, caption="4 倍 LPR 上限测算") + findings_html(result.findings))
