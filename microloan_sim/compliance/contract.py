@@ -218,7 +218,7 @@ def check_contract(contract: LoanContract, holidays: Iterable[dt.date] | None = 
         if months is None or months <= 0:
             end = guarantee_period_end(due, 6, holidays)
             findings.append(Finding(CHECK, "guarantee_period_default", CIVIL_CODE, "第692条",
-                                    f"保证人{guarantee.guarantor}的保证期间没有约定（或约定不早于主债务到期）：保证期间为主债务"
+                                    f"保证人{guarantee.guarantor}的保证期间没有约定（或约定的期间早于、等于主债务履行期限）：保证期间为主债务"
                                     f"履行期限届满之日起六个月，即 {due} 起算，到 {end} 止（第201–203条）。"
                                     f"期间内未向保证人主张权利的，保证人不再承担保证责任。", NOTE,
                                     {"period_end": end}))
