@@ -44,8 +44,8 @@ def findings_html(findings: Sequence[Finding], empty: str = "未发现问题。"
     ordered = sorted(findings, key=lambda f: compliance.SEVERITIES.index(f.severity))
     rows = "".join(
         f"<tr class='ml-finding ml-finding-{html.escape(f.code)}' data-rule='{html.escape(f.rule)}'>"
-        f"<td class='{_SEVERITY_CSS[f.severity]}'>{html.escape(f.severity)}</td>"
-        f"<td>{html.escape(compliance.CHECK_LABELS.get(f.check, f.check))}</td>"
+        f"<td class='{_SEVERITY_CSS[f.severity]}' style='white-space:nowrap'>{html.escape(f.severity)}</td>"
+        f"<td style='white-space:nowrap'>{html.escape(compliance.CHECK_LABELS.get(f.check, f.check))}</td>"
         f"<td>{html.escape(f.rule)}</td><td>{html.escape(f.message)}</td></tr>" for f in ordered)
     return ("<table class='ml-table ml-findings'><thead><tr><th>结论</th><th>检查</th><th>依据（法规与条款）</th>"
             f"<th>说明</th></tr></thead><tbody>{rows}</tbody></table>")
@@ -118,7 +118,8 @@ def disclosure_checker(principal: float = 100_000, months: int = 12, quoted_rate
     deposit = _percent_box(0.0, "保证金（%）", maximum=50, step=1)
     upfront = widgets.Checkbox(value=False, indent=False, description="砍头息：利息在放款时从本金中预先扣除")
     shows_annual = widgets.Checkbox(value=True, indent=False, description="广告展示了年化利率")
-    shown_rate = _percent_box(quoted_rate * 12 if quote_unit == "month" else quoted_rate, "展示的年化利率（%）", maximum=1000)
+    shown_rate = _percent_box(round(quoted_rate * 12 if quote_unit == "month" else quoted_rate, 4), "展示的年化利率（%）",
+                              maximum=1000)
     shown_method = widgets.Dropdown(options=[("未注明计算方法", ""), ("注明为单利", "simple"), ("注明为复利（IRR）", "irr")],
                                     description="年化口径", style=_STYLE, layout=widgets.Layout(width="250px"))
     prominent = widgets.Checkbox(value=True, indent=False, description="年化利率不比日/月利率更不醒目")
