@@ -23,6 +23,11 @@ DASHBOARDS = {
     "offsite_explorer": "offsite",
     "crosscheck_explorer": "crosscheck",
     "case_browser": "casebook",
+    "disclosure_checker": "compliance",
+    "contract_checker": "compliance",
+    "aml_explorer": "compliance",
+    "informal_debt_cap": "compliance",
+    "collection_review": "compliance",
 }
 
 
