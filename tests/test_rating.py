@@ -581,3 +581,16 @@ def test_approval_explorer_moves_with_the_threshold(capsys: pytest.CaptureFixtur
     expert = rating.approval_simulation("expert")
     assert threshold.max == expert.table["分数线"].max() and threshold.value == expert.best["分数线"]
     capsys.readouterr()
+
+
+def test_education_matches_on_its_stem_and_unknown_text_is_refused() -> None:
+    """C06's borrower has 「本科（护理学）」 and C08's 「中专（模具专业）」 (case files): the consumer card scores them as
+    本科 (5 of 5) and 中专 (3 of 5) from its own table, not as the lowest grade with 文化程度较低. Text that names no
+    level is refused with a message naming the indicator, never scored silently."""
+    c06 = ml.rating.rate(ml.casebook.load_case("C06"), scorecard="consumer")
+    assert c06.breakdown.loc["education", "取值"] == "本科"
+    assert c06.breakdown.loc["education", "得分"] == 5
+    c08 = ml.rating.rate(ml.casebook.load_case("C08"), scorecard="consumer")
+    assert c08.breakdown.loc["education", "得分"] == 3
+    with pytest.raises(ml.InputError, match="文化程度"):
+        ml.rating.rate(ml.casebook.load_case("C06"), scorecard="consumer", overrides={"education": "私塾"})

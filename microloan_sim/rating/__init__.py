@@ -70,6 +70,7 @@ from .scorecards import (
     SCORECARD_DIR,
     SCORECARDS_ENV,
     Assumptions,
+    match_category,
     Bin,
     CreditLineRule,
     GradeBand,
@@ -108,6 +109,6 @@ __all__ = [
     "approval_tradeoff", "Bin", "Comparison", "CreditLineRule", "FeatureBins", "GradeBand", "Indicator", "Rating", "Reason", "Scorecard",
     "Source", "StatisticalParameters", "StatisticalScorecard", "applicable_scorecards", "auc_ks", "bin_label",
     "case_answers", "compare_expert_vs_statistical", "data_size_effect", "default_scorecard",
-    "fit_statistical_scorecard", "list_scorecards", "load_scorecard", "load_scorecard_file", "rate", "rate_answers",
+    "fit_statistical_scorecard", "list_scorecards", "load_scorecard", "load_scorecard_file", "match_category", "rate", "rate_answers",
     "score_frame", "scorecard_dirs", "simulate_portfolio", "source_info", "sources", "statistical_parameters",
 ]

@@ -16,7 +16,7 @@ from ..errors import InputError, require_number
 from ..labels import SEGMENTS
 from ..schedules import regular_payment
 from .credit_line import _credit_line
-from .scorecards import Indicator, Scorecard, _lookup, _table_rows, load_scorecard
+from .scorecards import Indicator, Scorecard, _lookup, _table_rows, load_scorecard, match_category
 from .sizing_parameters import load_parameters
 from .vocabulary import _unit_value, source_info
 
@@ -103,8 +103,12 @@ def _checked_answer(ind: Indicator, value: Any) -> Any:
         if isinstance(value, bool):
             value = "是" if value else "否"
         text = str(value).strip()
-        if text not in (ind.categories or {}) and ind.other_points is None:
-            raise InputError(f"“{value}”不在评分表中（可选：{'、'.join(ind.categories or {})}）", field=field_name)
+        matched = match_category(ind.categories or {}, text)
+        if matched is not None:
+            return matched
+        if ind.other_points is None:
+            raise InputError(f"“{value}”不在评分表中，无法识别属于哪一档（可选：{'、'.join(ind.categories or {})}）",
+                             field=field_name)
         return text
     if value is None or (isinstance(value, float) and math.isnan(value)):
         if ind.if_missing is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 import os
+import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
@@ -107,8 +109,6 @@ class Indicator(_Strict):
                 missing = [c for c in source.categories if c not in self.categories]
                 if missing and self.other_points is None:
                     raise ValueError(f"{who}：categories 缺少“{'、'.join(missing)}”（或给出 other_points）")
-            elif not is_answer and self.other_points is None:
-                raise ValueError(f"{who}：来源 {self.source} 是自由文字，categories 需要 other_points（未列出取值的得分）")
             points = list(self.categories.values())
         else:
             if source.kind == "category" and not is_answer:
@@ -500,10 +500,37 @@ def default_scorecard(case: Case) -> str:
 
 # =========================================================================== points of an answer
 
+def match_category(categories: Iterable[str], value: Any) -> str | None:
+    """The category an answer belongs to: exact after normalising (NFKC, spaces), else by its stem.
+
+    An answer that starts with a category ("本科（护理学）" → 本科, "中专（模具专业）" → 中专) belongs to it; the
+    longest such category wins. Only the stem counts, never a category somewhere inside the answer ("不好"
+    is not 好). ``None`` when nothing matches: the caller refuses the answer, it never scores it silently.
+
+    Examples
+    --------
+    >>> levels = ["研究生", "本科", "大专", "中专", "高中", "初中", "小学"]
+    >>> match_category(levels, "本科（护理学）"), match_category(levels, " 中专（模具专业） ")
+    ('本科', '中专')
+    >>> match_category(levels, "私塾") is None, match_category(["好", "一般", "差"], "不好") is None
+    (True, True)
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    names = list(categories)
+    text = "".join(unicodedata.normalize("NFKC", str(value)).split())
+    if text in names:
+        return text
+    starts = [c for c in names if text.startswith(c)]
+    return max(starts, key=len) if starts else None
+
+
 def _lookup(ind: Indicator, values: pd.Series) -> np.ndarray:
     """Points for many answers at once; NaN where the answer has no points (missing or outside the table)."""
     if ind.categories is not None:
-        text = values.map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v)) else str(v))
+        known = list(ind.categories)
+        text = values.map(lambda v: None if v is None or (isinstance(v, float) and math.isnan(v))
+                          else (match_category(known, v) or str(v)))
         points = text.map(ind.categories).astype(float).to_numpy()
         if ind.other_points is not None:
             points = np.where(np.isnan(points) & text.notna().to_numpy(), ind.other_points, points)
@@ -525,7 +552,7 @@ def _lookup(ind: Indicator, values: pd.Series) -> np.ndarray:
 
 
 __all__ = [
-    "SCORECARDS_ENV", "SCORECARD_DIR", "Assumptions", "Bin", "CreditLineRule", "GradeBand", "Indicator", "LineTerm",
+    "match_category", "SCORECARDS_ENV", "SCORECARD_DIR", "Assumptions", "Bin", "CreditLineRule", "GradeBand", "Indicator", "LineTerm",
     "Linear", "Scorecard", "Segment", "applicable_scorecards", "bin_label", "default_scorecard", "list_scorecards",
     "load_scorecard", "load_scorecard_file", "scorecard_dirs",
 ]
