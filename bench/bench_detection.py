@@ -21,21 +21,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from _report import report  # noqa: E402
 
 import microloan_sim as ml  # noqa: E402
+from microloan_sim import crosscheck as cc  # noqa: E402
 from microloan_sim import documents as dm  # noqa: E402
 
 
 def main(variants: int = 50) -> None:
     ids = list(ml.casebook.list_cases()["id"])
     start = time.perf_counter()
-    runs = dm.collect_runs(ids, (None, *range(variants)), processes=min(2, os.cpu_count() or 1))
+    runs = cc.collect_runs(ids, (None, *range(variants)), processes=min(2, os.cpu_count() or 1))
     seconds = time.perf_counter() - start
-    table = dm.detection_table(ids, range(variants), runs=runs)
+    table = cc.detection_table(ids, range(variants), runs=runs)
     report("detection", [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in row.items()}
                          for row in table.to_dict("records")])
     print()
     for case_id in ids:
         flaws = dm.load_answer_key(ml.casebook.load_case(case_id))
-        found = dm.flaw_detection(runs[runs["case"] == case_id], flaws)
+        found = cc.flaw_detection(runs[runs["case"] == case_id], flaws)
         for flaw_id, rows in found.groupby("flaw", sort=False):
             print(f"{flaw_id}: 矛盾 in {rows['contradiction'].mean():.0%} of {len(rows)} runs")
     print(f"\n{len(runs):,} results from {len(ids) * (variants + 1) * 2} runs in {seconds:.1f} s")

@@ -8,6 +8,7 @@ Examples
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -133,3 +134,41 @@ def validate_model(model: Any, data: Any, *, file: str) -> Any:
                 message = f"{message} {bound}"
             message = f"{message}（收到 {first['input']!r}）"
         raise InputError(message, field=field, file=file) from None
+
+
+# --------------------------------------------------------------------------- data/crosscheck.yaml (示例参数)
+# One file holds the cross-check tolerances and industry norms (read by crosscheck) and the off-site thresholds
+# (read by offsite). Its loader lives here, on the lowest rung, so both can share one cache without offsite
+# importing crosscheck; :func:`microloan_sim.crosscheck.load_config` is this loader.
+
+#: File name of the cross-check and off-site parameters under ``microloan_sim/data``.
+CROSSCHECK_CONFIG = "crosscheck.yaml"
+
+
+def file_stamp(path: Path) -> int:
+    """Modification time of ``path`` in nanoseconds, ``-1`` when it is missing: a cache key that changes when
+    the file is edited."""
+    return path.stat().st_mtime_ns if path.is_file() else -1
+
+
+def crosscheck_config_path(path: Path | str | None = None) -> Path:
+    """``path`` as a :class:`~pathlib.Path`, or the bundled ``data/crosscheck.yaml`` when it is ``None``."""
+    return Path(path) if path is not None else data_path(CROSSCHECK_CONFIG)
+
+
+def load_crosscheck_config(path: Path | str | None = None) -> dict[str, Any]:
+    """The raw parameter file ``data/crosscheck.yaml`` (or ``path``), re-read when the file changes.
+
+    Examples
+    --------
+    >>> sorted(load_crosscheck_config())[:3]
+    ['industry_norms', 'living_cost', 'loan_purpose']
+    """
+    p = crosscheck_config_path(path)
+    return read_crosscheck_config(p, file_stamp(p))
+
+
+@lru_cache(maxsize=8)
+def read_crosscheck_config(path: Path, stamp: int) -> dict[str, Any]:
+    """:func:`load_yaml_mapping` of ``path``, cached per file version (``stamp`` from :func:`file_stamp`)."""
+    return load_yaml_mapping(path)

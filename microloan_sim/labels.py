@@ -131,6 +131,38 @@ STARTUP_TARGET_GROUPS = (
 #: 纳税信用级别 (国家税务总局《纳税信用管理办法（试行）》: A, B, M, C, D).
 TAX_CREDIT_LEVELS = ("A", "B", "M", "C", "D")
 
+# Cross-check methods (交叉验证, domain §2.4), method id → Chinese name, in the order of the registry
+# :data:`microloan_sim.crosscheck.METHODS`, which binds each id to its function. Answer keys name the methods
+# that detect a planted flaw by these ids (``detected_by``), and the documents package checks them here, below
+# crosscheck on the ladder. Not part of :func:`label` (``inventory_days`` is also a ratio there).
+CROSSCHECK_METHODS = {
+    "equity_check": "权益交叉检验",
+    "equity_check_b": "权益交叉检验（B式）",
+    "weighted_margin": "加权毛利率检验",
+    "sales_from_purchases": "进货核定法",
+    "sales_from_product_share": "分类核定法",
+    "sales_from_bank_flows": "流水核定法",
+    "sales_from_utilities": "水电物耗核定法",
+    "quantity_check": "数量检验",
+    "inventory_days": "存货周转检验",
+    "receivable_days": "应收账款周转检验",
+    "receivables_pattern": "应收账款账期检验",
+    "source_disagreement": "不同来源核对",
+    "sales_from_statement": "口述核定法",
+    "sales_from_commissions": "提点核定法",
+    "sales_from_ledger": "账本核定法",
+    "sales_from_invoices": "票据核定法",
+    "sales_from_orders": "订单核定法",
+    "gross_margin_vs_industry": "毛利率逻辑检验",
+    "expense_ratio_vs_industry": "费用率逻辑检验",
+    "family_spending": "家庭开支与生活水平检验",
+    "loan_purpose": "贷款用途与经营规模检验",
+    "inventory_count": "存货盘点核对",
+    "debt_service": "负债核实（流水还款检验）",
+    "household_spending_from_bank": "流水家庭开支检验",
+    "salary_from_payroll": "代发工资核定法",
+}
+
 SEGMENTS = {"business": "经营类（个体工商户/小微企业）", "farm": "农户", "consumer": "个人消费"}
 
 BASIS = {"accrual": "权责发生制", "cash": "收付实现制"}

@@ -408,7 +408,7 @@ def test_every_method_has_a_labelled_tolerance() -> None:
     table = cc.tolerances()
     keys = {info.tolerance_key for info in cc.METHODS.values()}
     assert keys == set(table), "every method needs a tolerance and every tolerance a method"
-    text = Path(cc.__file__).with_name("data").joinpath("crosscheck.yaml").read_text(encoding="utf-8")
+    text = ml._data.data_path("crosscheck.yaml").read_text(encoding="utf-8")
     for key in table:
         line = next(line for line in text.splitlines() if re.match(rf"\s+{key}:", line))
         assert "示例参数" in line, f"tolerance {key} is not labelled 示例参数"
@@ -424,6 +424,12 @@ def test_method_lookup_by_english_and_chinese_names() -> None:
     assert cc.run_method("票据核定法", [40_000], 40_000).method == "sales_from_invoices"
     with pytest.raises(InputError, match="没有名为“猜一猜”的方法"):
         cc.method("猜一猜")
+
+
+def test_answer_keys_and_the_registry_know_the_same_methods() -> None:
+    # documents (below crosscheck on the ladder) checks an answer key's detected_by against the labels'
+    # method ids; every id there must be a method of the registry, and every method must be there
+    assert list(ml.labels.CROSSCHECK_METHODS) == list(cc.METHODS)
 
 
 def test_results_table_and_hashable_results() -> None:

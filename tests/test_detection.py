@@ -28,12 +28,12 @@ WITH_DOCUMENTS = tuple(c for c in CASES if dm.has_investigation(ml.casebook.load
 def runs() -> pd.DataFrame:
     """Every run_all result for every case × (canonical + 50 variants) × (flawed, clean)."""
     processes = min(2, os.cpu_count() or 1)
-    return dm.collect_runs(WITH_DOCUMENTS, (None, *VARIANTS), processes=processes, strict=True)
+    return cc.collect_runs(WITH_DOCUMENTS, (None, *VARIANTS), processes=processes, strict=True)
 
 
 @pytest.fixture(scope="session")
 def table(runs: pd.DataFrame) -> pd.DataFrame:
-    result = dm.detection_table(WITH_DOCUMENTS, VARIANTS, runs=runs)
+    result = cc.detection_table(WITH_DOCUMENTS, VARIANTS, runs=runs)
     with pd.option_context("display.width", 200, "display.max_rows", 500):
         print("\n交叉验证检出率（canonical + 50 个变体；flawed = 有埋设矛盾时判“矛盾”的比例，clean = 对照组判“矛盾”的比例）")
         print(result.to_string(index=False, float_format=lambda v: f"{v:.2f}"))
@@ -62,7 +62,7 @@ def test_nine_segments_of_the_course_are_covered() -> None:
 def test_every_planted_flaw_is_detected_as_a_contradiction(case_id: str, runs: pd.DataFrame,
                                                            table: pd.DataFrame) -> None:
     flaws = dm.load_answer_key(ml.casebook.load_case(case_id))
-    found = dm.flaw_detection(runs[runs["case"] == case_id], flaws)
+    found = cc.flaw_detection(runs[runs["case"] == case_id], flaws)
     assert len(found) == len(flaws) * (1 + len(VARIANTS))
     missed = found[~found["contradiction"]]
     assert missed.empty, f"{case_id}: flaws without a 矛盾 from their detected_by methods:\n{missed}"

@@ -140,7 +140,7 @@ def test_documents_tie_out_for_canonical_and_variants(case_id: str) -> None:
 
 def test_documents_are_deterministic_and_variants_differ() -> None:
     a = dm.build_documents(_load("C04", 7))
-    dm._build.cache_clear()
+    dm.generate._build.cache_clear()
     b = dm.build_documents(_load("C04", 7))
     assert a is not b
     for name in dm.DOCUMENT_FILES:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from microloan_sim import crosscheck as cc
 from microloan_sim import offsite as off
+from microloan_sim._data import data_path
 from microloan_sim.errors import InputError
 
 
@@ -344,7 +345,7 @@ def test_parameters_and_overrides(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="large_amount：不能小于 0"):
         off.with_parameters(large_amount=-1)
     bad = tmp_path / "bad.yaml"
-    text = Path(cc.__file__).with_name("data").joinpath("crosscheck.yaml").read_text(encoding="utf-8")
+    text = data_path("crosscheck.yaml").read_text(encoding="utf-8")
     bad.write_text(text.replace("hhi_high: 0.25", "hhi_high: 0.10"), encoding="utf-8")
     with pytest.raises(InputError, match="hhi_high 不能小于 hhi_moderate"):
         off.parameters(bad)
