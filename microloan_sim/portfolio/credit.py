@@ -315,7 +315,7 @@ def simulate_losses(book: Book, *, model: str = "vasicek", rho: float | None = N
         cluster loans' PD is ``shocked_pd`` instead of their own.
     method : ``"grouped"`` draws the number of defaults of each group of identical loans from the binomial
         distribution given the scenario (exact, fast); ``"loans"`` draws one uniform per loan and scenario
-        (the general vectorised form, 10,000 × 5,000 in about a second). Both give the same distribution,
+        (the general vectorised form, 10,000 × 5,000 in well under a second here). Both give the same distribution,
         and for one seed the same common factor and shock events.
 
     Examples
@@ -375,31 +375,44 @@ def simulate_losses(book: Book, *, model: str = "vasicek", rho: float | None = N
 
 
 def _loan_level(rng: np.random.Generator, p: np.ndarray, index: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """One uniform per loan and scenario, compared with the loan's conditional PD; chunked over scenarios.
+    """One uniform draw per loan and scenario, compared with the loan's conditional PD; chunked over scenarios.
 
-    Loans are ordered by group so that each group's PD column broadcasts over a contiguous block of loans
-    (no per-cell gather); the default indicators are written as float32 and summed by a matrix product."""
+    Each loan's uniform U is drawn a byte at a time: its first byte B (eight raw bits) decides the default when
+    ``B < ⌊256·PD(z)⌋`` (U < PD for sure) or ``B > ⌊256·PD(z)⌋`` (U > PD for sure); only when ``B`` equals that
+    integer (about 1 loan in 256) is a second uniform V drawn and the loan defaults when
+    ``V < 256·PD(z) − ⌊256·PD(z)⌋``. This is exactly a Bernoulli(PD(z)) draw per loan, at one random byte per
+    loan instead of eight. Loans are ordered by group so that each group's threshold broadcasts over a contiguous
+    block, and all loans of a group share one loss weight, so a scenario's loss is Σ weight × defaults counted."""
     count, n = p.shape[0], index.size
     order = np.argsort(index, kind="stable")
     sorted_index = index[order]
-    w = weight[order].astype(np.float32)
     bounds = np.flatnonzero(np.diff(sorted_index)) + 1
-    starts = np.concatenate([[0], bounds])
-    ends = np.concatenate([bounds, [n]])
+    starts = np.concatenate([[0], bounds]).astype(int)
+    ends = np.concatenate([bounds, [n]]).astype(int)
     group_of_block = sorted_index[starts]
-    p32 = p.astype(np.float32)
+    block_weight = weight[order][starts]
+    scaled = np.clip(p, 0.0, 1.0) * 256.0
+    first = np.minimum(np.floor(scaled), 255.0)
+    remainder = scaled - first                # in [0, 1]; 1 only when PD(z) = 1 (then every loan defaults)
+    first_byte = first.astype(np.uint8)
     chunk = max(1, min(count, _CHUNK_CELLS // max(n, 1)))
-    uniforms = np.empty((chunk, n), dtype=np.float32)
-    hits = np.empty((chunk, n), dtype=np.float32)
-    losses = np.empty(count, dtype=float)
+    losses = np.zeros(count, dtype=float)
+    below = np.empty((chunk, n), dtype=bool)
+    bits = rng.bit_generator
     for start in range(0, count, chunk):
         stop = min(start + chunk, count)
         rows = stop - start
-        u, h = uniforms[:rows], hits[:rows]
-        rng.random(out=u, dtype=np.float32)
-        for lo, hi, g in zip(starts, ends, group_of_block):
-            np.less(u[:, lo:hi], p32[start:stop, g:g + 1], out=h[:, lo:hi], casting="unsafe")
-        losses[start:stop] = h @ w
+        cells = rows * n
+        raw = bits.random_raw(-(-cells // 8)).view(np.uint8)[:cells].reshape(rows, n)
+        for lo, hi, g, w in zip(starts, ends, group_of_block, block_weight):
+            block, cut = raw[:, lo:hi], first_byte[start:stop, g:g + 1]
+            out = below[:rows, lo:hi]
+            np.less(block, cut, out=out)
+            defaults = np.count_nonzero(out, axis=1).astype(float)
+            np.equal(block, cut, out=out)
+            ties = np.count_nonzero(out, axis=1)
+            defaults += rng.binomial(ties, remainder[start:stop, g])
+            losses[start:stop] += w * defaults
     return losses
 
 
