@@ -23,6 +23,10 @@ DASHBOARDS = {
     "offsite_explorer": "offsite",
     "crosscheck_explorer": "crosscheck",
     "case_browser": "casebook",
+    "policy_checker": "portfolio",
+    "granularity_simulator": "portfolio",
+    "economics_explorer": "portfolio",
+    "incentive_simulator": "portfolio",
 }
 
 
