@@ -26,7 +26,23 @@ _SHOCKS = (("无", ""), ("一家核心企业的上下游出事", "core_enterpris
 
 
 def _wan(value: float) -> str:
-    return f"{value / 10_000:,.2f} 万元"
+    """万元 with two decimals; a value that rounds to zero is shown as 0.00, never -0.00."""
+    return f"{_no_negative_zero(value / 10_000, 2):,.2f} 万元"
+
+
+def _yuan(value: float) -> str:
+    """Whole 元 with separators; never "-0".
+
+    Examples
+    --------
+    >>> _yuan(-0.3), _yuan(-426.14), _wan(-1.0)
+    ('0', '-426', '0.00 万元')
+    """
+    return money(_no_negative_zero(value, 0))
+
+
+def _no_negative_zero(value: float, decimals: int) -> float:
+    return 0.0 if round(value, decimals) == 0 else value
 
 
 # --------------------------------------------------------------------------- policy checker
@@ -227,7 +243,7 @@ def economics_explorer() -> widgets.VBox:
         summary.value = (
             f"{'线上预筛' if prescreen.value else '不预筛'}：每位客户经理每月放款 <b>{one.loans_per_month:.1f}</b> 笔，"
             f"管户 {one.active_loans:.0f} 笔；每笔贷款成本 <b>{money(chosen.cost_per_loan)}</b> 元，每笔利润 "
-            f"<b>{money(chosen.profit_per_loan)}</b> 元；保本利率 <b>{percent(chosen.break_even_rate, 2)}</b>，"
+            f"<b>{_yuan(chosen.profit_per_loan)}</b> 元；保本利率 <b>{percent(chosen.break_even_rate, 2)}</b>，"
             f"按 {rate.value:.1f}% 的利率保本贷款金额 <b>"
             f"{'无法保本' if not np.isfinite(chosen.break_even_amount) else _wan(chosen.break_even_amount)}</b>。"
             f"全部数字为{illustrative_tag()}")
@@ -241,7 +257,7 @@ def economics_explorer() -> widgets.VBox:
                 return percent(value, 2)
             if not np.isfinite(value):
                 return "无法保本"
-            return f"{value:,.1f}" if unit == "笔" else money(value)
+            return f"{value:,.1f}" if unit == "笔" else _yuan(value)
 
         shown = frame.copy()
         for column in ("不预筛", "线上预筛"):
