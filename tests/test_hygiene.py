@@ -61,9 +61,9 @@ def test_ci_runs_the_readme_test_command() -> None:
 def test_domain_modules_do_not_import_ui_libraries() -> None:
     """Layers point one way: domain modules never import ipywidgets, IPython or matplotlib."""
     domain = ["casebook", "statements", "crosscheck", "rating", "sizing", "schedules", "pricing", "products",
-              "exercises", "gradebook", "labels", "offsite", "documents", "errors", "_data"]
+              "exercises", "gradebook", "labels", "offsite", "documents", "errors", "_data", "portfolio"]
     for name in domain:
-        path = REPO / "microloan_sim" / f"{name}.py"
-        if path.exists():
+        module, package = REPO / "microloan_sim" / f"{name}.py", REPO / "microloan_sim" / name
+        for path in [module] if module.exists() else sorted(package.glob("*.py")):  # a module or a package
             source = path.read_text(encoding="utf-8")
-            assert not re.search(r"^\s*(import|from)\s+(ipywidgets|IPython|matplotlib)", source, re.M), name
+            assert not re.search(r"^\s*(import|from)\s+(ipywidgets|IPython|matplotlib)", source, re.M), path.name
