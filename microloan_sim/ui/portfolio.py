@@ -20,6 +20,7 @@ from ..plotting import PALETTE, new_figure, yuan_formatter
 from ._common import TABLE_CSS, illustrative_tag, money, percent, replace_output, safe, table_html
 
 _STYLE = {"description_width": "initial"}
+_TOGGLE_STYLE = {"description_width": "initial", "button_width": "auto"}   # Chinese labels must not be cut off
 #: Positions of the loans slider (the same exposure split into 1 … 5,000 loans).
 LOAN_COUNTS = (1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000)
 _SHOCKS = (("无", ""), ("一家核心企业的上下游出事", "core_enterprise"), ("一个专业市场（商圈）出事", "market"))
@@ -67,7 +68,7 @@ def policy_checker() -> widgets.VBox:
     npl_all, npl_small = number(1.2, "各项贷款不良率（%）", 0.05), number(3.5, "普惠小微不良率（%）", 0.05)
     cost_prev, cost_now = number(5.70, "综合融资成本 上年（%）", 0.01), number(5.28, "综合融资成本 本期（%）", 0.01)
     tolerance = widgets.ToggleButtons(options=[("3 个百分点（2019 年起）", 0.03), ("2 个百分点（2019 年前）", 0.02)],
-                                      value=0.03, description="不良容忍度", style=_STYLE)
+                                      value=0.03, description="不良容忍度", style=_TOGGLE_STYLE)
     summary = widgets.HTML()
     summary.add_class("ml-policy-summary")
     output = widgets.Output()
@@ -89,7 +90,7 @@ def policy_checker() -> widgets.VBox:
     for widget in inputs:
         widget.observe(refresh, names="value")
     refresh()
-    note = widgets.HTML("<small>默认数字取自 domain-parts §7 例 6（教学算例）；综合融资成本的默认值是示意，"
+    note = widgets.HTML("<small>默认数字是一个教学算例；综合融资成本的默认值是示意，"
                         "2022 年 1–10 月新发放普惠小微贷款利率为 5.28%。</small>")
     return widgets.VBox([
         widgets.HBox([total_prev, total_now]), widgets.HBox([small_prev, small_now]),
@@ -116,8 +117,8 @@ def loss_chart(dist: portfolio.LossDistribution) -> Figure:
     ax.legend(fontsize=8, frameon=False, loc="upper right")
     ax.xaxis.set_major_formatter(yuan_formatter())
     top = max(float(np.quantile(losses, 0.999)), dist.loss_99 / 10_000) * 1.15   # rare extremes stay off-axis
-    if values.size > 40 and top > 0:
-        ax.set_xlim(left=min(0.0, float(losses.min())), right=top)
+    if top > 0:
+        ax.set_xlim(left=-0.03 * top, right=top)
     return fig
 
 
@@ -137,7 +138,7 @@ def granularity_simulator(n_loans: int = 200, model: str = "vasicek", shock: str
     Examples
     --------
     >>> box = granularity_simulator(20, "binomial")
-    >>> summary = box.children[3]
+    >>> summary = box.children[4]
     >>> "20</b> 笔" in summary.value and "99% 分位损失" in summary.value
     True
     """
@@ -149,7 +150,7 @@ def granularity_simulator(n_loans: int = 200, model: str = "vasicek", shock: str
                               description="相关系数 ρ", continuous_update=False, style=_STYLE,
                               layout=widgets.Layout(width="520px"))
     picker = widgets.ToggleButtons(options=[(name, key) for key, name in portfolio.MODELS.items()], value=model,
-                                   description="模型", style=_STYLE)
+                                   description="模型", style=_TOGGLE_STYLE)
     shocks = widgets.Dropdown(options=list(_SHOCKS), value=shock, description="集中度冲击", style=_STYLE,
                               layout=widgets.Layout(width="360px"))
     for widget, css in ((loans, "ml-loans"), (rho, "ml-rho"), (picker, "ml-model"), (shocks, "ml-shock")):
@@ -187,7 +188,7 @@ def granularity_simulator(n_loans: int = 200, model: str = "vasicek", shock: str
         f"<small>总敞口 1,000 万元、违约概率 2%、违约损失率 50%、冲击的占比和概率均为{illustrative_tag()}"
         f"（microloan_sim/data/portfolio.yaml）。ρ 的默认值 {basel:.4f} 是巴塞尔协议“其他零售”公式在 PD = 2% 时的"
         "相关系数（Basel II 第 330 段；欧盟 CRR 第 154 条）。</small>")
-    return widgets.VBox([widgets.HBox([picker]), loans, rho, summary, shocks, chart, table_out, note])
+    return widgets.VBox([widgets.HBox([picker]), loans, rho, shocks, summary, chart, table_out, note])
 
 
 # --------------------------------------------------------------------------- officer and branch economics
@@ -222,7 +223,7 @@ def economics_explorer() -> widgets.VBox:
     """
     branch = portfolio.parameters().branch
     prescreen = widgets.ToggleButtons(options=[("不预筛（全部上门）", False), ("线上预筛（大数据初筛）", True)],
-                                      value=False, description="办贷方式", style=_STYLE)
+                                      value=False, description="办贷方式", style=_TOGGLE_STYLE)
     officers = widgets.IntSlider(value=branch.officers, min=1, max=30, description="客户经理人数",
                                  continuous_update=False, style=_STYLE)
     amount = widgets.IntSlider(value=int(branch.loan_amount / 10_000), min=1, max=100, description="每笔金额（万元）",
@@ -242,7 +243,7 @@ def economics_explorer() -> widgets.VBox:
         one = chosen.officer
         summary.value = (
             f"{'线上预筛' if prescreen.value else '不预筛'}：每位客户经理每月放款 <b>{one.loans_per_month:.1f}</b> 笔，"
-            f"管户 {one.active_loans:.0f} 笔；每笔贷款成本 <b>{money(chosen.cost_per_loan)}</b> 元，每笔利润 "
+            f"管户约 {one.active_loans:.0f} 笔；每笔贷款成本 <b>{money(chosen.cost_per_loan)}</b> 元，每笔利润 "
             f"<b>{_yuan(chosen.profit_per_loan)}</b> 元；保本利率 <b>{percent(chosen.break_even_rate, 2)}</b>，"
             f"按 {rate.value:.1f}% 的利率保本贷款金额 <b>"
             f"{'无法保本' if not np.isfinite(chosen.break_even_amount) else _wan(chosen.break_even_amount)}</b>。"
@@ -283,7 +284,7 @@ def economics_explorer() -> widgets.VBox:
         f"<small>工时、通过率、预筛比例、人工和网点费用、资金成本、PD、LGD 都是{illustrative_tag()}"
         "（microloan_sim/data/portfolio.yaml）：没有找到客户经理人均管户、人均放款笔数和每笔成本的公开出处。"
         "每笔利润 = 放款额 × 平均余额系数 ×（利率 − 资金成本）× 期限 − 预期损失 − 每笔成本。</small>")
-    return widgets.VBox([prescreen, widgets.HBox([officers, amount]), summary, rate, output, note])
+    return widgets.VBox([prescreen, widgets.HBox([officers, amount, rate]), summary, output, note])
 
 
 # --------------------------------------------------------------------------- 考核 simulator
@@ -315,7 +316,7 @@ def incentive_simulator(scheme: str = "volume") -> widgets.VBox:
     """
     inc = portfolio.parameters().incentives
     picker = widgets.ToggleButtons(options=[(name, key) for key, name in portfolio.SCHEMES.items()], value=scheme,
-                                   description="考核方式", style=_STYLE)
+                                   description="考核方式", style=_TOGGLE_STYLE)
     penalty = widgets.IntSlider(value=int(inc.default_penalty), min=0, max=10_000, step=100,
                                 description="每笔违约扣奖金（元）", continuous_update=False, style=_STYLE,
                                 layout=widgets.Layout(width="460px"))
