@@ -200,15 +200,22 @@ def test_an_officer_with_no_penalty_tolerance_never_approves_more_than_volume_pa
 
 # --------------------------------------------------------------------------- Monte Carlo properties
 
-@settings(max_examples=25, deadline=None)
+@settings(max_examples=30, deadline=None)
 @given(pd_=st.floats(0.005, 0.3), lgd=st.floats(0.1, 1.0), n=st.integers(1, 400),
        model=st.sampled_from(["binomial", "vasicek"]), rho=st.one_of(st.none(), st.floats(0.0, 0.5)),
+       shock=st.sampled_from([None, "core_enterprise", "market"]), method=st.sampled_from(["grouped", "loans"]),
        seed=st.integers(0, 2**31))
-def test_mean_loss_tends_to_el(pd_: float, lgd: float, n: int, model: str, rho: float | None, seed: int) -> None:
-    """With many scenarios the mean simulated loss is within 5 standard errors of EL = E × PD × LGD."""
-    book = equal_book(E, n, pd_, lgd)
-    dist = simulate_losses(book, model=model, rho=rho, scenarios=20_000, seed=seed)
-    assert dist.expected_loss == pytest.approx(E * pd_ * lgd)
+def test_mean_loss_tends_to_el(pd_: float, lgd: float, n: int, model: str, rho: float | None, shock: str | None,
+                               method: str, seed: int) -> None:
+    """With many scenarios the mean simulated loss is within 5 standard errors of EL: E × PD × LGD without a
+    shock; with one, the cluster's PD is the event-weighted (1 − q) × PD + q × shocked PD."""
+    spec = ml.portfolio.parameters().shocks[shock] if shock else None
+    book = equal_book(E, n, pd_, lgd, cluster_share=spec.share if spec else 0.0)
+    dist = simulate_losses(book, model=model, rho=rho, shock=spec, scenarios=20_000, seed=seed, method=method)
+    share = book.cluster_share if spec else 0.0
+    cluster_pd = (1 - spec.event_probability) * pd_ + spec.event_probability * spec.shocked_pd if spec else pd_
+    assert dist.cluster_share == pytest.approx(share)
+    assert dist.expected_loss == pytest.approx(E * lgd * ((1 - share) * pd_ + share * cluster_pd))
     assert abs(dist.mean - dist.expected_loss) <= 5 * dist.sd / math.sqrt(dist.scenarios) + 1e-6
 
 

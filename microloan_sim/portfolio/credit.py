@@ -39,7 +39,7 @@ Examples
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -257,7 +257,7 @@ class LossDistribution:
     expected_loss: float       # analytic EL (with the shock's probability-weighted PD)
     hhi: float
     shock: str | None = None
-    extra: dict[str, float] = field(default_factory=dict)
+    cluster_share: float = 0.0  # share of the exposure the shock hits (0 without a shock)
 
     @property
     def scenarios(self) -> int:
@@ -371,7 +371,8 @@ def simulate_losses(book: Book, *, model: str = "vasicek", rho: float | None = N
     expected = float(np.round(np.sum(weight * expected_pd), 6))
     return LossDistribution(losses=np.asarray(losses, dtype=float), total_exposure=book.total, n_loans=book.n,
                             model=key, rho=single_rho, expected_loss=expected, hhi=book.hhi,
-                            shock=the_shock.name if the_shock is not None else None)
+                            shock=the_shock.name if the_shock is not None else None,
+                            cluster_share=float(book.exposure[in_cluster].sum() / book.total))
 
 
 def _loan_level(rng: np.random.Generator, p: np.ndarray, index: np.ndarray, weight: np.ndarray) -> np.ndarray:

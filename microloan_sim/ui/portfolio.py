@@ -127,8 +127,15 @@ def _granularity_html(dist: portfolio.LossDistribution, rho_text: str) -> str:
             f"{money(dist.total_exposure / dist.n_loans)} 元），{rho_text}：预期损失 <b>{_wan(dist.expected_loss)}</b>，"
             f"损失标准差 <b>{_wan(dist.sd)}</b>，<span class='ml-loss99'>99% 分位损失 <b>{_wan(dist.loss_99)}</b></span>"
             f"（占总敞口 {percent(dist.loss_99 / dist.total_exposure, 2)}）；HHI {dist.hhi:.4f}，有效笔数 "
-            f"{1 / dist.hhi:,.0f}。{'冲击：' + html.escape(dist.shock) + '。' if dist.shock else ''}"
+            f"{1 / dist.hhi:,.0f}。{_shock_text(dist)}"
             f"（{dist.scenarios:,} 个情景）")
+
+
+def _shock_text(dist: portfolio.LossDistribution) -> str:
+    if not dist.shock:
+        return ""
+    return (f"冲击：{html.escape(dist.shock)}，集中部分占总敞口 {percent(dist.cluster_share)}"
+            f"{'（笔数太少，凑不出这一比例）' if dist.cluster_share == 0 else ''}。")
 
 
 def granularity_simulator(n_loans: int = 200, model: str = "vasicek", shock: str = "") -> widgets.VBox:
