@@ -301,3 +301,17 @@ def test_bad_input_names_the_field(call, field: str) -> None:  # type: ignore[no
 def test_public_names() -> None:
     assert ml.portfolio.simulate_losses is simulate_losses
     assert set(ml.portfolio.MODELS) == {"binomial", "vasicek"}
+
+
+def test_a_bad_parameter_file_names_the_file_and_field(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from microloan_sim._data import data_path
+
+    text = data_path("portfolio.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "portfolio.yaml"
+    bad.write_text(text.replace("  pd: 0.02                    # 每笔贷款一年内", "  pd: 1.5                    # 每笔贷款一年内"),
+                   encoding="utf-8")
+    with pytest.raises(InputError, match=r"^文件 portfolio.yaml：granularity.pd：超过上限 1"):
+        ml.portfolio.parameters(bad)
+    bad.write_text(text.replace("      营销获客: 0.75", "      扫街: 0.75"), encoding="utf-8")
+    with pytest.raises(InputError, match="预筛节省的环节“扫街”不在 stages 中"):
+        ml.portfolio.parameters(bad)
