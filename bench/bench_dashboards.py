@@ -24,6 +24,7 @@ from tests.browser_support import launch_browser, loopback_only, render_url, voi
 #: notebook -> CSS selector that shows the dashboard is ready, and a change to time (selector, option index, probe)
 DASHBOARDS = {
     "bench/blank.ipynb": ("#rendered_cells", None),
+    "course/03_微贷革命.ipynb": (".ml-economics-summary", (".ml-shock select", 1, ".ml-granularity-summary")),
     "course/04c_报表编制.ipynb": (".ml-summary", (".ml-case select", 1, ".ml-summary")),
     "course/04e_额度测算.ipynb": (".ml-binding", (".ml-sizing-method select", 2, ".ml-binding")),
     "course/05b_合作微贷.ipynb": (".ml-compare-summary", (".ml-case select", 2, ".widget-output table")),

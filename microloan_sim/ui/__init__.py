@@ -28,6 +28,10 @@ DASHBOARDS = {
     "aml_explorer": "compliance",
     "informal_debt_cap": "compliance",
     "collection_review": "compliance",
+    "policy_checker": "portfolio",
+    "granularity_simulator": "portfolio",
+    "economics_explorer": "portfolio",
+    "incentive_simulator": "portfolio",
 }
 
 
