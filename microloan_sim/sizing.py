@@ -274,18 +274,28 @@ def new_working_capital_loan(wc_need: float, own_funds: float, existing_wc_loans
 
 # --------------------------------------------------------------------------- capacity (§3.2)
 
+def _unit_payments(kind: str, rate: float, n: int) -> np.ndarray:
+    """Payments in periods 1…n per 元 of principal for a loan whose principal falls due at maturity."""
+    pay = np.full(n, rate) if kind in ("interest_only", "seasonal") else np.zeros(n)
+    pay[-1] += 1.0 + (rate * n if kind == "bullet" else 0.0)
+    return pay
+
+
 def capacity_limit(monthly_disposable: float, annual_rate: float, months: int, share: float = 0.7,
-                   method: str = "equal_installment") -> Amount:
+                   method: str = "equal_installment", cash_path: Sequence[float] | np.ndarray | None = None) -> Amount:
     r"""还款能力上限: the largest principal whose regular payment is at most ``share × 月可支配资金``.
 
     With ``C = share × monthly_disposable`` and ``r = annual_rate / 12``:
 
     * 等额本息: :math:`P = C\,[1 - (1+r)^{-n}] / r` (``numpy_financial.pv``); ``C·n`` when ``r = 0``;
     * 等额本金: the first payment is the largest, :math:`P/n + P r \le C`, so :math:`P = C / (1/n + r)`;
-    * 先息后本 / 按季节还本 / 利随本清: the regular payment is the interest, :math:`P r \le C`, so
-      :math:`P = C / r` (unbounded when ``r = 0``). The principal then falls due at maturity (or in the sale
-      months) and must be covered by a separate source (the harvest, the sale of the animals): the
-      explanation says so.
+    * 先息后本 / 按季节还本 / 利随本清: the principal falls due at maturity, so the loan is sized by a cash
+      projection (domain §1.4, §3.2): the cash available for debt service must cover every payment made so
+      far, principal included, in every month. With ``cash_path`` (the projected cash without the new loan,
+      e.g. :func:`microloan_sim.statements.projected_cash`) and :math:`u_k` the payments up to month ``k`` per
+      元 of principal, :math:`P = \min_k \text{share} \cdot \text{cash}_k / u_k`. Without it the
+      disposable income is taken as a steady monthly flow, :math:`\text{cash}_k = k \cdot D`, which gives
+      :math:`P = C n / (1 + r n)` for 先息后本 and 利随本清 (never ``C / r``: the principal must be repaid too).
 
     :func:`microloan_sim.schedules.schedule` of the resulting principal pays at most ``C`` each regular
     period (up to the 0.01 元 rounding of published instalments).
@@ -298,8 +308,10 @@ def capacity_limit(monthly_disposable: float, annual_rate: float, months: int, s
     80813.7
     >>> round(capacity_limit(10_000, 0.072, 12, 0.7, "等额本金"), 2)    # 7,000 / (1/12 + 0.006)
     78358.21
-    >>> round(capacity_limit(10_000, 0.072, 12, 0.7, "先息后本"), 2)    # 7,000 / 0.006
-    1166666.67
+    >>> round(capacity_limit(10_000, 0.072, 12, 0.7, "先息后本"), 2)    # 7,000 × 12 / (1 + 0.006 × 12)
+    78358.21
+    >>> round(capacity_limit(10_000, 0.072, 12, 0.7, "先息后本", cash_path=[50_000] * 12), 2)  # 35,000 / 1.072
+    32649.25
     >>> capacity_limit(-500, 0.072, 12)
     0.0
     """
@@ -314,16 +326,27 @@ def capacity_limit(monthly_disposable: float, annual_rate: float, months: int, s
     elif kind == "equal_principal":
         limit = payment / (1 / n + rate)
     else:
-        limit = math.inf if rate == 0 else payment / rate
+        if cash_path is None:
+            available = max(income, 0.0) * np.arange(1, n + 1)
+        else:
+            path = np.array([require_number(v, f"预计现金第 {k + 1} 月") for k, v in enumerate(cash_path)], dtype=float)
+            if len(path) < n:
+                raise InputError(f"预计现金只有 {len(path)} 个月，少于贷款期限 {n} 个月", field="预计现金")
+            available = np.maximum(path[:n], 0.0)
+        due = np.cumsum(_unit_payments(kind, rate, n))
+        owed = due > 0
+        limit = float(np.min(k * available[owed] / due[owed]))
     if income <= 0:
         text = f"月可支配资金为 {income:,.0f} 元（≤ 0），没有还款能力，上限为 0。"
         limit = 0.0
     else:
-        text = (f"每期还款不超过 {k:.0%} × 月可支配资金 {income:,.0f} 元 = {payment:,.0f} 元；"
-                f"按{METHODS[kind]}、{n} 个月、年利率 {rate * 12:.2%} 反推，本金上限 "
-                + ("不受限（利率为 0）。" if math.isinf(limit) else f"{limit:,.0f} 元。"))
         if kind in _PRINCIPAL_LATER:
-            text += "注意：此方式每月只付（或只计）利息，本金到期或在销售月份归还，须另行核实还本的资金来源（如出栏、收获回款）。"
+            source = "按预计现金流" if cash_path is not None else f"按每月可支配资金 {income:,.0f} 元稳定流入"
+            text = (f"{METHODS[kind]}本金到期一次归还：{source}测算，累计可用于还款的现金（{k:.0%}）在每个月都要"
+                    f"覆盖到期的利息和本金；{n} 个月、年利率 {rate * 12:.2%}，本金上限 {limit:,.0f} 元。")
+        else:
+            text = (f"每期还款不超过 {k:.0%} × 月可支配资金 {income:,.0f} 元 = {payment:,.0f} 元；"
+                    f"按{METHODS[kind]}、{n} 个月、年利率 {rate * 12:.2%} 反推，本金上限 {limit:,.0f} 元。")
     return Amount(limit, text, {"max_payment": payment, "method": kind, "monthly_rate": rate})
 
 
@@ -526,7 +549,7 @@ def recommend(case: Case, *, amount: float | None = None, annual_rate: float | N
     """
     from .labels import SEGMENTS
     from .rating import default_scorecard, rate
-    from .statements import cash_flow, income_statement
+    from .statements import cash_flow, income_statement, projected_cash
 
     p = load_parameters()
     request = require_number(case.request.amount if amount is None else amount, "申请金额", minimum=0)
@@ -542,7 +565,8 @@ def recommend(case: Case, *, amount: float | None = None, annual_rate: float | N
     rows.append(("request", LIMITS["request"], request, ROLE_BINDING, "借款人申请的金额（贷款用途决定的需要）。"))
 
     monthly = income_statement(case, "accrual").average_disposable_income
-    capacity = capacity_limit(monthly, rate_value, n, k, kind)
+    path = projected_cash(case, n)[1] if kind in _PRINCIPAL_LATER else None
+    capacity = capacity_limit(monthly, rate_value, n, k, kind, cash_path=path)
     rows.append(("capacity", LIMITS["capacity"], float(capacity), ROLE_BINDING, capacity.explanation))
 
     line_key = "farmer_line" if case.segment == "farm" else "rating_line"

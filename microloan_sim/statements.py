@@ -39,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+import numpy as np
 import pandas as pd
 
 from .casebook import Case, monthly_ledger
@@ -371,6 +372,39 @@ def cash_flow(case: Case) -> CashFlow:
     return CashFlow(m)
 
 
+def projected_cash(case: Case, months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The record year carried forward over a new loan's term: revenue, closing cash and the service of the
+    existing loans, for loan periods 1…months (domain §1.4: the cash-flow statement carried forward).
+
+    Period k replays record month k; beyond the records the last twelve months repeat. Facilities that
+    revolve in the record period (drawn and repaid) are assumed to go on revolving, but a debt paid off in
+    the record period is not paid off a second time: the net paydown (bank loans at the start of the records
+    less those at the end, such as C03's maturing 100,000 元) is taken out of the replayed repayments, latest
+    first, and once no bank loan is left its interest stops too.
+    """
+    flow = cash_flow(case).monthly
+    records = case.records
+    count = len(records)
+    rows = [k if k < count else count - 12 + (k - count) % 12 for k in range(months)]
+    repaid = (records["loan_repayment"] + records["business_loan_principal"]).to_numpy(dtype=float)
+    interest = records["business_loan_interest"].to_numpy(dtype=float)
+    ledger = monthly_ledger(case)
+    closing_debt = max(float(ledger["short_term_loans"].iloc[-1]), 0.0)
+    paydown = max(float(case.opening.short_term_loans) - closing_debt, 0.0)
+    kept = repaid.copy()
+    for k in range(count - 1, -1, -1):
+        taken = min(kept[k], paydown)
+        kept[k] -= taken
+        paydown -= taken
+    kept_interest = interest if closing_debt > 0 else np.zeros(count)
+    relief = (repaid - kept) + (interest - kept_interest)  # history's service that does not recur
+    revenue = records["revenue"].to_numpy(dtype=float)[rows]
+    net = flow["net_cash_flow"].to_numpy(dtype=float)[rows] + relief[rows]
+    closing = flow["opening_cash"].iloc[0] + np.cumsum(net)
+    service = (kept + kept_interest)[rows]
+    return revenue, closing, service
+
+
 # --------------------------------------------------------------------------- ratios and equity link
 
 def ratios(case: Case) -> pd.Series:
@@ -525,6 +559,6 @@ def household_balance(case: Case) -> pd.DataFrame:
 
 __all__ = [
     "BalanceSheet", "CashFlow", "EquityLink", "IncomeStatement", "balance_sheet", "cash_flow", "equity_link",
-    "household_balance", "household_summary", "income_statement", "month_profit", "ratios",
+    "household_balance", "household_summary", "income_statement", "month_profit", "projected_cash", "ratios",
     "BALANCE_SHEET", "CASH_FLOW", "INCOME_STATEMENT",
 ]

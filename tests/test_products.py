@@ -157,7 +157,7 @@ def test_a_loan_repaid_in_the_records_is_not_repaid_again(c03: ml.casebook.Case)
     """C03's interview: the 100,000 元 农商行 loan (interest about 480 元 a month) was repaid in full after the
     December sale. Replaying the record year must not repay it a second time, nor keep paying its interest
     (domain §1.4: the projection is the cash-flow statement carried forward)."""
-    from microloan_sim.products.projection import _projection
+    from microloan_sim.statements import projected_cash as _projection
     from microloan_sim.statements import cash_flow
 
     _, closing, service = _projection(c03, 12)

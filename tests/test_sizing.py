@@ -107,11 +107,20 @@ def test_capacity_equal_installment_by_hand() -> None:
 def test_capacity_other_methods_by_hand() -> None:
     # 等额本金: the first payment P/12 + P × 0.006 ≤ 7,000 → P = 7,000 / 0.0893333 = 78,358.21
     assert sizing.capacity_limit(10_000, 0.072, 12, 0.7, "等额本金") == pytest.approx(78_358.21, abs=0.01)
-    # 先息后本: interest P × 0.006 ≤ 600 → P = 100,000 (domain §5.2 pays 600 a month on 100,000)
-    assert sizing.capacity_limit(1_000, 0.072, 12, 0.6, "先息后本") == pytest.approx(100_000)
-    assert sizing.capacity_limit(1_000, 0.072, 12, 0.6, "利随本清") == pytest.approx(100_000)
-    assert math.isinf(sizing.capacity_limit(1_000, 0.0, 12, 0.6, "interest_only"))
+    # 先息后本 and 利随本清 repay the principal at maturity (domain §1.4, §3.2): 600 a month for 12 months must
+    # cover 12 months of interest and the principal, 7,200 ≥ P × (1 + 0.006 × 12) → P = 6,716.42. Dividing the
+    # payment by the monthly rate (600 / 0.006 = 100,000) would never repay the principal.
+    assert sizing.capacity_limit(1_000, 0.072, 12, 0.6, "先息后本") == pytest.approx(7_200 / 1.072, abs=0.01)
+    assert sizing.capacity_limit(1_000, 0.072, 12, 0.6, "利随本清") == pytest.approx(7_200 / 1.072, abs=0.01)
+    assert sizing.capacity_limit(1_000, 0.0, 12, 0.6, "interest_only") == pytest.approx(7_200)
     assert "到期" in sizing.capacity_limit(1_000, 0.072, 12, 0.6, "先息后本").explanation
+    # With a projected cash path the tightest month decides: 0.6 × 3,000 available after month 3 covers
+    # 3 × 0.006 × P of interest, and 0.6 × 7,000 at maturity covers P × 1.072: min(100,000, 3,917.91).
+    path = [1_000, 2_000, 3_000] + [5_000] * 8 + [7_000]
+    assert sizing.capacity_limit(1_000, 0.072, 12, 0.6, "先息后本", cash_path=path) == pytest.approx(
+        0.6 * 7_000 / 1.072, abs=0.01)
+    with pytest.raises(ml.InputError, match="预计现金"):
+        sizing.capacity_limit(1_000, 0.072, 12, 0.6, "先息后本", cash_path=[1_000] * 6)
 
 
 def test_capacity_is_zero_without_disposable_income() -> None:
@@ -125,9 +134,14 @@ def test_capacity_inverts_the_schedule(method: str) -> None:
     cap = 0.7 * 9_000
     principal = sizing.capacity_limit(9_000, 0.084, 18, 0.7, method)
     plan = ml.schedules.schedule(principal, 0.084, 18, method)
-    regular = plan["payment"].iloc[:-1] if method == "interest_only" else plan["payment"]
-    assert regular.max() <= cap + 0.01
-    assert regular.max() >= cap - 0.02  # tight: the limit is the largest such principal
+    if method == "interest_only":  # the cumulative payments, principal included, stay within the cumulative cap
+        paid = plan["payment"].cumsum().to_numpy()
+        allowed = cap * plan["period"].to_numpy()
+        assert (paid <= allowed + 0.02).all()
+        assert paid[-1] >= allowed[-1] - 0.5  # tight at maturity (payments are rounded to the fen)
+        return
+    assert plan["payment"].max() <= cap + 0.01
+    assert plan["payment"].max() >= cap - 0.02  # tight: the limit is the largest such principal
 
 
 def test_collateral_limit_by_hand_and_table() -> None:
@@ -176,10 +190,17 @@ def test_recommend_c01_is_bound_by_repayment_capacity() -> None:
 
 def test_recommend_c01_what_ifs_move_the_binding_constraint() -> None:
     case = ml.casebook.load_case("C01")
-    # 先息后本: capacity 4,934.48 / 0.006 = 822,413 → the rating line (A: 0.6 × 169,182 → 101,500) binds
+    # 先息后本 used to give 4,934.48 / 0.006 = 822,413 against 84,591 元 of annual disposable income. Now the
+    # principal must be repaid from C01's projected cash: at every month the payments so far (interest, and
+    # the principal at maturity) stay within 70 % of the cash the projection has, and the limit is tight.
     rec = sizing.recommend(case, method="先息后本")
-    assert rec.binding_constraint == "rating_line"
-    assert rec.amount == 101_500
+    assert rec.binding_constraint == "capacity"
+    capacity = rec.limit("capacity")
+    assert capacity < 84_591
+    cash = ml.statements.projected_cash(case, rec.months)[1]
+    paid = ml.schedules.schedule(capacity, rec.annual_rate, rec.months, "interest_only")["payment"].cumsum()
+    assert (paid.to_numpy() <= 0.7 * cash + 0.05).all()
+    assert (paid.to_numpy() >= 0.7 * cash - 1.0).any()
     # asking for less than every limit: the request binds
     small = sizing.recommend(case, amount=20_000)
     assert (small.binding_constraint, small.amount) == ("request", 20_000)
@@ -369,15 +390,15 @@ def test_sizing_calculator_reacts_to_every_input(capsys: pytest.CaptureFixture[s
     assert "data-binding='capacity'" in _binding(box) and "56,900" in _binding(box)
     share.value = 0.5  # 0.5 × 7,049.25 × 11.5448 = 40,691 → 40,600
     assert "40,600" in _binding(box)
-    method.value = "interest_only"
-    assert "data-binding='rating_line'" in _binding(box)
+    method.value = "interest_only"  # principal at maturity: sized on the projected cash, lower than 40,600
+    assert "data-binding='capacity'" in _binding(box) and "40,600" not in _binding(box)
     amount.value = 20_000
     assert "data-binding='request'" in _binding(box)
     case.value = "C03"  # loading a case restores its own request and defaults
     assert (amount.value, method.value, secured.value) == (120_000, "interest_only", True)
     assert "data-binding='collateral'" in _binding(box)
-    secured.value = False
-    assert "data-binding='farmer_line'" in _binding(box)
+    secured.value = False  # without collateral the hog farm's projected cash is the limit (below its 农户 line)
+    assert "data-binding='capacity'" in _binding(box)
     capsys.readouterr()
 
 

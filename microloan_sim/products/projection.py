@@ -6,8 +6,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .. import statements
-from ..casebook import Case, monthly_ledger
+from ..casebook import Case
+from ..statements import projected_cash as _projection
 from ..pricing import borrower_cashflows
 from ..schedules import schedule
 
@@ -15,38 +15,6 @@ if TYPE_CHECKING:
     from .catalogue import Product
 
 # --------------------------------------------------------------------------- seasonal repayment plan
-
-def _projection(case: Case, months: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Revenue, closing cash and existing loan service for loan periods 1…months.
-
-    Period k replays record month k; beyond the records the last twelve months repeat. Facilities that
-    revolve in the record period (drawn and repaid) are assumed to go on revolving, but a debt paid off in
-    the record period is not paid off a second time: the net paydown (bank loans at the start of the records
-    less those at the end, such as C03's maturing 100,000 元) is taken out of the replayed repayments, latest
-    first, and once no bank loan is left its interest stops too.
-    """
-    flow = statements.cash_flow(case).monthly
-    records = case.records
-    count = len(records)
-    rows = [k if k < count else count - 12 + (k - count) % 12 for k in range(months)]
-    repaid = (records["loan_repayment"] + records["business_loan_principal"]).to_numpy(dtype=float)
-    interest = records["business_loan_interest"].to_numpy(dtype=float)
-    ledger = monthly_ledger(case)
-    closing_debt = max(float(ledger["short_term_loans"].iloc[-1]), 0.0)
-    paydown = max(float(case.opening.short_term_loans) - closing_debt, 0.0)
-    kept = repaid.copy()
-    for k in range(count - 1, -1, -1):
-        taken = min(kept[k], paydown)
-        kept[k] -= taken
-        paydown -= taken
-    kept_interest = interest if closing_debt > 0 else np.zeros(count)
-    relief = (repaid - kept) + (interest - kept_interest)  # history's service that does not recur
-    revenue = records["revenue"].to_numpy(dtype=float)[rows]
-    net = flow["net_cash_flow"].to_numpy(dtype=float)[rows] + relief[rows]
-    closing = flow["opening_cash"].iloc[0] + np.cumsum(net)
-    service = (kept + kept_interest)[rows]
-    return revenue, closing, service
-
 
 def _seasonal_plan(product: Product, principal: float, months: int, borrower: Case | None,
                    replace_existing: bool = False) -> tuple[list[int], list[float] | None]:
