@@ -334,7 +334,7 @@ def capacity_limit(monthly_disposable: float, annual_rate: float, months: int, s
                 raise InputError(f"预计现金只有 {len(path)} 个月，少于贷款期限 {n} 个月", field="预计现金")
             available = np.maximum(path[:n], 0.0)
         due = np.cumsum(_unit_payments(kind, rate, n))
-        owed = due > 0
+        owed = due > 1e-12  # months where something is due (a subnormal rate owes nothing)
         limit = float(np.min(k * available[owed] / due[owed]))
     if income <= 0:
         text = f"月可支配资金为 {income:,.0f} 元（≤ 0），没有还款能力，上限为 0。"

@@ -83,21 +83,25 @@ def test_score_outside_the_range_is_refused() -> None:
 def test_c01_business_card_by_hand() -> None:
     # From case.yaml and the statements (balance sheet incl. household: debt ratio 152,400 / 1,087,591 = 14.0%,
     # current ratio 266,791 / 128,400 = 2.08; disposable 84,591 / 12 = 7,049.25 a month):
-    #   years 8 → 7 | 租赁 → 2 | 行业一般 → 2 | equity deviation 0 → 10 | debt 14% → 10 | current 2.08 → 5
+    #   years 8 → 7 | 租赁 → 2 | 行业一般 → 2 | debt 14% → 10 | current 2.08 → 5
+    #   equity deviation from the borrower's claims (权益交叉检验, domain §2.2): opening equity 829,600 + claimed
+    #   profit 311,103 + principal repaid 21,000 = 1,161,703 expected vs 935,191 actual → 226,512 ÷ 12 months
+    #   ÷ (311,103 ÷ 12) = 72.8 % ≥ 20 % → 0 (the statements' own equity link ties by construction: never use it)
     #   disposable / instalment: EMI(150,000, 7.2%, 12) = 1.5 × 8,661.90 = 12,992.85 → 7,049.25 / 12,992.85
     #   = 0.54 → 0 | overdue 0 → 10 | max days 0 → 5 | current 否 → 4 | inquiries 1 → 3 | 4 years with bank → 3
-    #   reputation 好 → 6 | family 好 → 4 | 保证人 → 3                      total 74 → A
+    #   reputation 好 → 6 | family 好 → 4 | 保证人 → 3                      total 64 → B
     r = rating.rate(ml.casebook.load_case("C01"), "business")
-    assert r.score == 74
-    assert (r.grade, r.grade_label) == ("A", "较好")
+    assert r.score == 64
+    assert (r.grade, r.grade_label) == ("B", "一般")
+    assert r.answers["derived.equity_check_deviation"] == pytest.approx(226_512 / 311_103, abs=1e-3)
     assert r.answers["derived.disposable_to_instalment"] == pytest.approx(7_049.25 / 12_992.85, abs=1e-3)
-    # line: min(2 × 84,591, 0.5 × 935,191) = 169,182 × 0.6 = 101,509.2 → 101,500 (rounded down to 100)
-    assert r.credit_line == 101_500
+    # line: min(2 × 84,591, 0.5 × 935,191) = 169,182 × 0.4 (B) = 67,672.8 → 67,600 (rounded down to 100)
+    assert r.credit_line == 67_600
     assert r.breakdown["得分"].sum() == pytest.approx(r.score)
     assert r.breakdown["满分"].sum() == 100
     assert list(r.breakdown.columns) == ["类别", "指标", "取值", "得分", "满分", "扣分", "数据来源"]
-    # reasons: −20 (capacity) first; then the −2 ties in card order: premises, then guarantee
-    assert [x.code for x in r.reasons] == ["disposable_to_instalment", "premises", "guarantee"]
+    # reasons: −20 (capacity), −10 (equity check), then the −2 ties in card order: premises first
+    assert [x.code for x in r.reasons] == ["disposable_to_instalment", "equity_check", "premises"]
     assert "还款能力不足" in r.reasons[0].text and "扣 20 分" in r.reasons[0].text
 
 
@@ -115,9 +119,9 @@ def test_c03_farmer_card_by_hand() -> None:
 def test_what_if_overrides_change_one_answer() -> None:
     case = ml.casebook.load_case("C01")
     base = rating.rate(case, "business")
-    # 3 overdues: 10 → 0 points, 74 → 64 → B
+    # 3 overdues: 10 → 0 points, 64 → 54 → C
     worse = rating.rate(case, "business", overrides={"credit.overdue_times_24m": 3})
-    assert (worse.score, worse.grade) == (64, "B")
+    assert (worse.score, worse.grade) == (54, "C")
     assert worse.breakdown.loc["overdue_times", "取值"] == "3 次"
     # by indicator key, and a category: reputation 差 costs 6
     assert rating.rate(case, "business", overrides={"reputation": "差"}).score == base.score - 6
@@ -527,18 +531,18 @@ def test_scorecard_explorer_what_if_and_reset(capsys: pytest.CaptureFixture[str]
     from microloan_sim.ui.rating import scorecard_explorer
 
     box = scorecard_explorer("C01")
-    assert ">74</b>" in _summary(box) and ">A</b>" in _summary(box) and "101,500" in _summary(box)
+    assert ">64</b>" in _summary(box) and ">B</b>" in _summary(box) and "67,600" in _summary(box)
     (overdue,) = _by_class(box, "ml-answer-overdue_times")
     overdue.value = "3"
-    assert ">64</b>" in _summary(box) and ">B</b>" in _summary(box) and "已修改 1 项" in _summary(box)
+    assert ">54</b>" in _summary(box) and ">C</b>" in _summary(box) and "已修改 1 项" in _summary(box)
     (debt,) = _by_class(box, "ml-answer-debt_ratio")  # typed as a percentage: 80 → 80% → 0 points
     debt.value = "80"
-    assert ">54</b>" in _summary(box)
+    assert ">44</b>" in _summary(box)
     overdue.value = "三次"  # a Chinese error in place, no exception, no stale result
     assert _summary(box) == ""
     (reset,) = _by_class(box, "ml-reset")
     reset.click()
-    assert ">74</b>" in _summary(box) and "已修改" not in _summary(box)
+    assert ">64</b>" in _summary(box) and "已修改" not in _summary(box)
     (card,) = _by_class(box, "ml-card")
     card.value = "consumer"
     assert _by_class(box, "ml-answer-card_utilisation")

@@ -46,7 +46,7 @@ from .._data import CROSSCHECK_CONFIG as CONFIG_FILE
 from .._data import load_crosscheck_config as load_config
 from .config import industry_norms, tolerances, verdict_for
 from .detection import collect_runs, detection_runs, detection_table, flaw_detection
-from .engine import run_all
+from .engine import equity_from_claims, run_all
 from .evidence import EVIDENCE, STATEMENT_PREFIX, evidence_items
 from .methods_equity import equity_check, equity_check_b
 from .methods_onsite import (debt_service_check, household_spending_bank_check, inventory_count_check,
@@ -63,6 +63,7 @@ from .results import CheckResult, Verdict, deviation_text, format_value
 __all__ = [
     "CheckResult", "EVIDENCE", "GROUPS", "METHODS", "MethodInfo", "Verdict",
     "collect_runs", "debt_service_check", "detection_runs", "detection_table", "deviation_text", "equity_check",
+    "equity_from_claims",
     "equity_check_b", "evidence_items", "expense_ratio_check", "family_spending_check", "flaw_detection",
     "format_value", "gross_margin_check", "household_spending_bank_check", "industry_norms", "inventory_count_check",
     "inventory_days_check", "load_config", "loan_purpose_check", "method", "quantity_check", "receivable_days_check",

@@ -129,6 +129,27 @@ def run_all(case: Case, *, with_flaws: bool = True,
     return results
 
 
+def equity_from_claims(case: Case, *, with_flaws: bool = True) -> CheckResult:
+    """The 权益交叉检验 of :func:`run_all` alone: the borrower's claimed profit rolled from the opening balance
+    sheet against today's reconstructed one (domain §2.2). Scorecards read its deviation.
+
+    Examples
+    --------
+    >>> import microloan_sim as ml
+    >>> flawed = equity_from_claims(ml.casebook.load_case("C01"))
+    >>> clean = equity_from_claims(ml.casebook.load_case("C01"), with_flaws=False)
+    >>> abs(flawed.deviation) > abs(clean.deviation)
+    True
+    """
+    from .. import documents as dm
+    from ..statements import income_statement
+
+    docs = None
+    if dm.has_investigation(case):
+        docs = dm.build_documents(case, with_flaws=bool(with_flaws) and dm.has_answer_key(case))
+    return _equity(case, _basis(case, docs), income_statement(case).monthly)
+
+
 def _equity(case: Case, basis: _Basis, pnl: pd.DataFrame) -> CheckResult:
     from ..statements import balance_sheet
 

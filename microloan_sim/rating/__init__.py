@@ -55,9 +55,9 @@ Examples
 >>> import microloan_sim as ml
 >>> r = rate(ml.casebook.load_case("C01"), "小微企业")
 >>> r.score, r.grade
-(74.0, 'A')
+(64.0, 'B')
 >>> [reason.code for reason in r.reasons][:2]
-['disposable_to_instalment', 'premises']
+['disposable_to_instalment', 'equity_check']
 >>> what_if = rate(ml.casebook.load_case("C01"), "business", overrides={"credit.overdue_times_24m": 3})
 >>> r.score - what_if.score
 10.0

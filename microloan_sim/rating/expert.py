@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
 @lru_cache(maxsize=64)
 def _facts(case: Case) -> dict[str, Any]:
     """Everything a card can read from a case, computed once per case object."""
-    from ..statements import balance_sheet, equity_link, household_summary, income_statement, ratios
+    from ..crosscheck import equity_from_claims
+    from ..statements import balance_sheet, household_summary, income_statement, ratios
 
     pnl = income_statement(case, "accrual")
     monthly = pnl.average_disposable_income
@@ -52,8 +53,9 @@ def _facts(case: Case) -> dict[str, Any]:
     net_income = float(household_summary(case)["净收入（元）"].drop("所有经营情况合计").sum())
     facts["derived.net_income_per_capita"] = net_income / case.household.members
     facts["derived.disposable_to_request"] = annual / case.request.amount
-    link = equity_link(case)
-    facts["derived.equity_check_deviation"] = (abs(link.difference) / case.months / monthly) if monthly > 0 else math.nan
+    # the claims-based 权益交叉检验 (the borrower's stated profit vs the balance sheets); the statements' own
+    # equity link ties by construction and would score every case full marks
+    facts["derived.equity_check_deviation"] = abs(equity_from_claims(case).deviation)
     premises = case.borrower.premises
     facts["derived.premises_type"] = "自有" if "自有" in premises else "租赁" if "租" in premises else "其他"
     ltv = load_parameters().ltv

@@ -60,7 +60,8 @@ _FIXED_SOURCES: tuple[Source, ...] = (
            description="月供按申请金额、申请期限和评分卡 assumptions 中的利率与还款方式计算"),
     Source("derived.disposable_to_request", "年可支配资金 / 申请金额", "number", "倍"),
     Source("derived.equity_check_deviation", "权益交叉检验偏差率（绝对值）", "number", "%",
-           description="|应有权益 − 实际权益| ÷ 月数 ÷ 平均月可支配资金"),
+           description="交叉验证的权益检验：按借款人申报的利润推出的应有权益与今日重构的实际权益之差，"
+                       "|应有权益 − 实际权益| ÷ 月数 ÷ 平均月可支配资金"),
     Source("derived.premises_type", "经营场所类型", "category", categories=("自有", "租赁", "其他")),
     Source("derived.guarantee_type", "担保方式（最强的一项）", "category",
            description="抵押率最高的抵押物类型；只有保证人时为“保证人”；没有时为“无”"),
