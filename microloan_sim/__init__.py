@@ -26,7 +26,7 @@ from .errors import InputError
 
 __version__ = "0.1.0"
 
-_LAZY = {"ui", "plotting", "schedules", "pricing", "products", "rating", "sizing", "exercises", "gradebook",
+_LAZY = {"ui", "plotting", "schedules", "pricing", "products", "rating", "sizing", "exercises", "gradebook", "performance",
          "offsite", "documents"}
 
 __all__ = ["InputError", "casebook", "crosscheck", "labels", "statements", *sorted(_LAZY), "__version__"]
