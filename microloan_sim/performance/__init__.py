@@ -26,13 +26,13 @@ from .book import BookResult, draw_book, early_warning, play_book, play_book_loo
 from .cashflow import SHOCK_KINDS, Shock, project, seasonal_profile
 from .classification import BUCKETS, CATEGORIES, bucket, floor, npl_ratio
 from .loan import Extension, LoanPath, Restructure, loss_after_recovery, play, play_loan
-from .metrics import flow_to_loss, par, roll_rates, vintage_rate
+from .metrics import flow_to_loss, npl_tolerance, par, roll_rates, vintage_rate
 from .stages import CHOICES, LoanFileReview, check_contact, collection_step, load_review
 from .parameters import PerformanceParameters, load_parameters
 from .warning import warning_signals
 
 __all__ = ["BUCKETS", "BookResult", "CATEGORIES", "CHOICES", "LoanFileReview", "check_contact", "collection_step", "load_review", "Extension", "LoanPath", "PerformanceParameters", "Restructure",
            "SHOCK_KINDS", "Shock", "bucket", "draw_book", "early_warning", "floor", "flow_to_loss",
-           "load_parameters", "loss_after_recovery", "npl_ratio", "par", "play", "play_book", "play_book_loop",
+           "load_parameters", "loss_after_recovery", "npl_ratio", "npl_tolerance", "par", "play", "play_book", "play_book_loop",
            "play_loan", "project", "roll_rates", "seasonal_profile", "simulate_book", "vintage_rate",
            "warning_signals"]

@@ -8,8 +8,9 @@ lasting some months), a hidden second lender with probability ``hidden_lender_ra
 systematic factor shared by every borrower each month. All these are 示例参数 in ``data/performance.yaml``.
 
 Each book month, for every loan at once: cash += disposable; pay = min(owed, max(cash, 0)); the rest is
-arrears. Days past due come from the oldest unpaid instalment (``30 × (MOB − k_oldest) + 1``), interest is
-paid before principal, and the principal outstanding gives the balance-weighted PAR. The book engine has
+arrears. Payments settle instalments oldest first (each one's interest before its principal); days past due
+come from the oldest unpaid instalment (``30 × (MOB − k_oldest) + 1``), and the principal outstanding gives
+the balance-weighted PAR. The book engine has
 no fees and no penalty interest (the single-loan engine :func:`~microloan_sim.performance.play` has them);
 with those set to zero both give the same path (a test checks it).
 
@@ -316,11 +317,13 @@ def play_book(inputs: BookInputs, loans: pd.DataFrame, days_per_period: int = 30
     interest_mob, principal_mob = _dues(inputs, t_count)
     due_mob = interest_mob + principal_mob
     cum_due_mob = np.cumsum(due_mob, axis=1)
+    cum_principal_mob = np.hstack([np.zeros((n, 1)), np.cumsum(principal_mob, axis=1)])
+    cum_due_before = np.hstack([np.zeros((n, 1)), cum_due_mob])
+    interest_next = np.hstack([interest_mob, np.zeros((n, 1))])
     rows = np.arange(n)
     cash = inputs.buffer.astype(float).copy()
     arrears = np.zeros(n)
     cum_paid = np.zeros(n)
-    cum_interest = np.zeros(n)
     cum_principal = np.zeros(n)
     out = {name: np.zeros((n, t_count)) for name in ("balance", "arrears", "cash", "paid")}
     dpd = np.zeros((n, t_count), dtype=np.int32)
@@ -330,7 +333,6 @@ def play_book(inputs: BookInputs, loans: pd.DataFrame, days_per_period: int = 30
         k = np.clip(mob - 1, 0, t_count - 1)
         due_i = np.where(live, interest_mob[rows, k], 0.0)
         due_p = np.where(live, principal_mob[rows, k], 0.0)
-        cum_interest += due_i
         cum_principal += due_p
         cash += inputs.income[:, t]
         owed = arrears + due_i + due_p
@@ -338,9 +340,11 @@ def play_book(inputs: BookInputs, loans: pd.DataFrame, days_per_period: int = 30
         cash -= pay
         arrears = owed - pay
         cum_paid += pay
-        principal_paid = np.clip(cum_paid - cum_interest, 0.0, cum_principal)
         covered = (cum_due_mob <= (cum_paid + 0.005)[:, None]).sum(axis=1)   # instalments fully paid
         oldest = covered + 1
+        # paid instalment by instalment: the covered ones whole, then the next one's interest before its principal
+        partial = np.maximum(cum_paid - cum_due_before[rows, covered] - interest_next[rows, covered], 0.0)
+        principal_paid = np.minimum(cum_principal_mob[rows, covered] + partial, cum_principal)
         late = live & (arrears > 0.005) & (oldest <= mob)
         dpd[:, t] = np.where(late, days_per_period * (mob - oldest) + 1, 0)
         out["balance"][:, t] = np.where(live, inputs.principal - principal_paid, 0.0)
@@ -403,9 +407,13 @@ def play_book_loop(inputs: BookInputs, loans: pd.DataFrame, days_per_period: int
             arrears = owed - pay
             paid_total += pay
             if mob >= 1:
-                principal_paid = min(max(paid_total - due_interest, 0.0), due_principal)
                 covered = sum(1 for c in cum_due if c <= paid_total + 0.005)
                 oldest = covered + 1
+                principal_paid = sum(part for _, part in dues[:covered])
+                if covered < len(dues):
+                    before = cum_due[covered - 1] if covered else 0.0
+                    principal_paid += max(paid_total - before - dues[covered][0], 0.0)
+                principal_paid = min(principal_paid, due_principal)
                 if arrears > 0.005 and oldest <= mob:
                     dpd[i, t] = days_per_period * (mob - oldest) + 1
                 out["balance"][i, t] = principal - principal_paid

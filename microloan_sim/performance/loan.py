@@ -6,8 +6,8 @@ Each month ``t`` (1 = the first month after disbursement):
 2. the month's disposable cash is added to the borrower's cash (which may go negative: a deficit must be
    refilled before anything is repaid);
 3. penalty interest (罚息) accrues on overdue principal at ``annual_rate × (1 + penalty_markup) / 12``;
-4. the borrower pays ``min(everything owed, max(cash, 0))`` in the order a bank applies it:
-   fees → interest (penalty first) → principal, oldest instalment first;
+4. the borrower pays ``min(everything owed, max(cash, 0))`` in the order a bank applies it: penalty
+   interest first, then the oldest instalment's fee → interest → principal, then the next instalment's;
 5. what is left unpaid of instalments already due is the arrears (逾期金额, never negative);
 6. days past due = ``30 × (t − due month of the oldest unpaid instalment) + 1`` (the day after a missed due
    date is 1 day past due), the bucket M0…M4+, and the 五级分类: the day-count floor, and for a
@@ -160,12 +160,15 @@ class LoanPath:
 
     def loss(self, month: int | None = None) -> dict[str, float]:
         """Loss at ``month`` (default: the last) if the loan is then in default (more than ``default_after``
-        days past due), after collateral and guarantee recovery (:func:`loss_after_recovery`); else zeros."""
+        days past due), after collateral and guarantee recovery (:func:`loss_after_recovery`); else zeros.
+
+        The exposure is the principal outstanding: unpaid interest and penalty on a non-performing loan are
+        still claimed from the borrower but are not counted as the bank's loss here."""
         row = self.at(month or len(self.frame))
         params = self.params or load_parameters()
         if row["dpd"] <= params.recovery.default_after:
             return {"exposure": 0.0, "collateral_recovery": 0.0, "guarantee_recovery": 0.0, "loss": 0.0}
-        return loss_after_recovery(self.exposure(month), self.collateral, self.guarantee_valid, params)
+        return loss_after_recovery(float(row["balance"]), self.collateral, self.guarantee_valid, params)
 
     def par_balance(self, days: int = 30, month: int | None = None) -> float:
         """Principal outstanding if more than ``days`` past due at ``month`` (this loan's part of PAR)."""
@@ -252,7 +255,8 @@ def play(disposable: Sequence[float], plan: pd.DataFrame, *, opening_cash: float
             raise InputError("贷后措施应为展期（Extension）或重组（Restructure）", field="贷后措施")
         planned.setdefault(action.month, []).append(action)
     days = p.playback.days_per_period
-    penalty_rate = rate * (1 + p.playback.penalty_markup) / 12
+    on = 1.0 if p.playback.penalty_interest else 0.0
+    penalty_rate = on * rate * (1 + p.playback.penalty_markup) / 12
     book = _instalments(plan, 1, fee)
     penalty = 0.0
     observation_floor, observation_end = -1, 0
@@ -266,7 +270,7 @@ def play(disposable: Sequence[float], plan: pd.DataFrame, *, opening_cash: float
             if isinstance(action, Restructure) or action.financial_difficulty:
                 observation_floor = max(cls.SPECIAL_MENTION, previous_code, observation_floor)
                 observation_end = t + p.restructuring.observation_months - 1
-                penalty_rate = rate * (1 + p.playback.penalty_markup) / 12
+                penalty_rate = on * rate * (1 + p.playback.penalty_markup) / 12
         cash += cash_in[t - 1]
         overdue_principal = sum(i.principal for i in book if i.month < t)
         penalty += overdue_principal * penalty_rate
@@ -274,16 +278,14 @@ def play(disposable: Sequence[float], plan: pd.DataFrame, *, opening_cash: float
         owed = penalty + sum(i.unpaid for i in book if i.month <= t)
         pay = min(owed, max(cash, 0.0))
         cash -= pay
-        left = pay
         paid = {"fee": 0.0, "interest": 0.0, "principal": 0.0}
+        take = min(pay, penalty)
+        penalty -= take
+        left = pay - take
+        paid["interest"] += take
         current = [i for i in book if i.month <= t]
-        for part in ("fee", "interest", "principal"):
-            if part == "interest":
-                take = min(left, penalty)
-                penalty -= take
-                left -= take
-                paid["interest"] += take
-            for inst in current:
+        for inst in current:                       # oldest instalment first: its fee, interest, principal
+            for part in ("fee", "interest", "principal"):
                 take = min(left, getattr(inst, part))
                 setattr(inst, part, getattr(inst, part) - take)
                 left -= take
@@ -294,7 +296,7 @@ def play(disposable: Sequence[float], plan: pd.DataFrame, *, opening_cash: float
         balance = sum(i.principal for i in book)
         code = int(cls.floor([dpd], p.classification)[0])
         if observation_floor >= 0:
-            if t >= observation_end and dpd == 0 or balance < 0.005:
+            if t > observation_end and dpd == 0 or balance < 0.005:
                 observation_floor = -1
             else:
                 code = max(code, observation_floor)

@@ -108,3 +108,25 @@ def vintage_rate(disbursed: float, balances: Sequence[float], days_past_due: Seq
     if not disbursed or disbursed <= 0:
         raise InputError("应大于 0", field="放款金额")
     return float(b[d > days].sum() / disbursed)
+
+
+def npl_tolerance(all_loans_npl: float, small_business_npl: float, margin: float = 0.03) -> dict[str, float | bool]:
+    """不良容忍度: the small-business NPL ratio may exceed the all-loan NPL ratio by ``margin`` (3 percentage
+    points since the State Council meeting of 2019-06-05, domain-parts §3.1).
+
+    Examples
+    --------
+    Domain-parts §7 example 6: all loans 1.20 % → tolerance 4.20 %; 普惠小微 3.50 % is within it.
+
+    >>> result = npl_tolerance(0.012, 0.035)
+    >>> round(result["tolerance"], 4), result["within"]
+    (0.042, True)
+    """
+    overall = float(all_loans_npl)
+    small = float(small_business_npl)
+    extra = float(margin)
+    for value, name in ((overall, "各项贷款不良率"), (small, "普惠小微不良率"), (extra, "容忍度（百分点）")):
+        if not 0 <= value <= 1:
+            raise InputError(f"应为 0 到 1 之间的小数（当前为 {value:g}）", field=name)
+    tolerance = overall + extra
+    return {"tolerance": tolerance, "within": small <= tolerance + 1e-12}

@@ -47,6 +47,7 @@ class Restructuring(_Strict):
 
 class Playback(_Strict):
     days_per_period: int = Field(default=30, ge=28, le=31)
+    penalty_interest: bool = True
     penalty_markup: float = Field(default=0.5, ge=0, le=1)
     buffer_share: float = Field(default=0.5, ge=0, le=1)
     purpose_spent: bool = True
