@@ -475,8 +475,8 @@ def simulate_book(n_loans: int = 10_000, months: int = 24, *, seed: int = 0,
 
 def early_warning(book: BookResult, inflow_drop: float | None = None, drain_months: int | None = None,
                   new_lender: bool | None = None, *, target_days: int = 90) -> dict[str, float]:
-    """Score early-warning rules on a book: which loans were flagged before they first passed
-    ``target_days`` past due.
+    """Score early-warning rules on a book: which loans were flagged, while still current, before they first
+    passed ``target_days`` past due (a signal after the first missed payment is collections, not warning).
 
     A loan is flagged in a month when any rule fires: its disposable cash over the last three months is
     more than ``inflow_drop`` below what its history leads one to expect, its cash stays below one
@@ -513,7 +513,7 @@ def early_warning(book: BookResult, inflow_drop: float | None = None, drain_mont
         streak = np.where(low[:, t], streak + 1, 0)
         drain_flag[:, t] = streak >= run
     flags = inflow_flag | drain_flag | (book.new_lender if use_lender else False)
-    flags &= book.balance > 0
+    flags &= (book.balance > 0) & (book.dpd == 0)      # a warning counts only while the loan is still current
     first_flag = np.where(flags.any(axis=1), flags.argmax(axis=1), t_count)
     bad = book.dpd > target_days
     first_bad = np.where(bad.any(axis=1), bad.argmax(axis=1), t_count)

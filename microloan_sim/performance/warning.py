@@ -31,7 +31,8 @@ SIGNAL_LABELS = {"inflow_drop": "入账下降", "balance_drain": "余额枯竭",
 
 def warning_signals(path: LoanPath, inflow_drop: float | None = None, drain_months: int | None = None,
                     new_lender: bool | None = None) -> pd.DataFrame:
-    """One row per loan month: ``inflow_drop``, ``balance_drain``, ``new_lender`` and ``any`` (booleans).
+    """One row per loan month: ``inflow_drop``, ``balance_drain``, ``new_lender`` and ``any`` (booleans; ``any``
+    only while the loan is current: an early warning comes before the first missed payment).
 
     ``path`` must come from :func:`~microloan_sim.performance.play_loan` (it carries the account inflows).
     """
@@ -51,7 +52,7 @@ def warning_signals(path: LoanPath, inflow_drop: float | None = None, drain_mont
     drain = streak >= run
     lender = f["new_lender"].astype(bool) & use_lender
     out = pd.DataFrame({"inflow_drop": inflow, "balance_drain": drain, "new_lender": lender}, index=f.index)
-    out["any"] = out.any(axis=1) & (f["balance"] > 0)
+    out["any"] = out.any(axis=1) & (f["balance"] > 0) & (f["dpd"] == 0)
     return out
 
 

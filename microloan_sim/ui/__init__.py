@@ -23,6 +23,12 @@ DASHBOARDS = {
     "offsite_explorer": "offsite",
     "crosscheck_explorer": "crosscheck",
     "case_browser": "casebook",
+    "loan_file_review": "performance",
+    "loan_playback": "performance",
+    "book_dashboard": "performance",
+    "early_warning_tuner": "performance",
+    "collections_ladder": "performance",
+    "review_cost_table": "performance",
 }
 
 
