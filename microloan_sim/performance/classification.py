@@ -17,12 +17,15 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import InputError
 from .parameters import ClassificationThresholds, load_parameters
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 #: Category code -> Chinese name (0 best … 4 worst).
 CATEGORIES: tuple[str, ...] = ("正常", "关注", "次级", "可疑", "损失")
@@ -119,3 +122,18 @@ def npl_ratio(balances: Sequence[float], codes: Sequence[int]) -> float:
     if total <= 0:
         raise InputError("贷款余额合计应大于 0", field="贷款余额")
     return float(b[np.isin(c, NON_PERFORMING)].sum() / total)
+
+
+def floor_table(days_past_due: Sequence[int], thresholds: ClassificationThresholds | None = None) -> pd.DataFrame:
+    """Chinese table of days past due → 五级分类下限 → 是否不良 (domain-parts §7 example 1).
+
+    Examples
+    --------
+    >>> floor_table([90, 91])["五级分类下限"].tolist()
+    ['关注', '次级']
+    """
+    import pandas as pd
+
+    codes = floor(days_past_due, thresholds)
+    return pd.DataFrame({"逾期天数": [int(d) for d in days_past_due], "五级分类下限": names(codes),
+                         "是否不良": ["是" if c in NON_PERFORMING else "否" for c in codes]})

@@ -29,6 +29,7 @@ DASHBOARDS = {
     "early_warning_tuner": "performance",
     "collections_ladder": "performance",
     "review_cost_table": "performance",
+    "classification_floor_table": "performance",
 }
 
 

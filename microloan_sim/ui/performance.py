@@ -195,12 +195,25 @@ def loan_file_review() -> widgets.VBox:
     return root
 
 
-def review_cost_table() -> str:
-    """HTML table of what each wrong choice costs (every flag missed alone, and the recalls)."""
+def review_cost_table() -> widgets.HTML:
+    """What each wrong choice in the 03b file costs (every flag missed alone, and the recalls), as a table."""
     table = review_stages.load_review().cost_table()
     money_columns = [c for c in table.columns if "元" in c]
-    return TABLE_CSS + table_html(table, index=False, formatters={c: money for c in money_columns},
-                                  caption="每个错误选择的代价（其余环节都选对时；示例参数）")
+    return widgets.HTML(TABLE_CSS + table_html(table, index=False, formatters={c: money for c in money_columns},
+                                               caption="每个错误选择的代价（其余环节都选对时；示例参数）"))
+
+
+def classification_floor_table(days_past_due: list[int]) -> widgets.HTML:
+    """Days past due → the 五级分类 floor → 不良 or not, as a table (thresholds from the data file).
+
+    Examples
+    --------
+    >>> "次级" in classification_floor_table([91]).value
+    True
+    """
+    table = performance.classification.floor_table(days_past_due)
+    return widgets.HTML(TABLE_CSS + table_html(table, index=False, formatters={"逾期天数": lambda v: f"{int(v)}"},
+                                               caption="逾期天数与五级分类下限（270、360 天为示例参数）"))
 
 
 # --------------------------------------------------------------------------- one loan played forward
@@ -424,6 +437,6 @@ def collections_ladder() -> widgets.VBox:
     return root
 
 
-__all__ = ["arrears_chart", "book_dashboard", "classification_chart", "collections_ladder", "dpd_chart",
+__all__ = ["arrears_chart", "book_dashboard", "classification_chart", "classification_floor_table", "collections_ladder", "dpd_chart",
            "early_warning_tuner", "loan_file_review", "loan_playback", "par_chart", "review_cost_table",
            "vintage_chart"]
