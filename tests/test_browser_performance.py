@@ -33,14 +33,14 @@ def test_a_choice_in_03b_changes_the_12_months_later_chart(voila: str, page) -> 
     assert "12 个月后" in good_text and "漏掉了 0 个风险信号" in good_text
     good_chart = root.locator(".ml-review-chart img").first.get_attribute("src")
 
-    # the cross-check contradiction is waved through: the loan is sized on the inflated flows
-    root.locator(".ml-stage-investigation .widget-toggle-button", has_text="通过").first.click()
+    # the intermediary at intake is waved through: its fee and its bridging loan drain the borrower's cash
+    root.locator(".ml-stage-intake .widget-toggle-button", has_text="通过").first.click()
     page.wait_for_function(f"() => {_SUMMARY}.dataset.dpd !== '0'")
     page.wait_for_function(f"s => {_CHART} !== null && {_CHART}.src !== s", arg=good_chart)
     bad_text = summary.inner_text()
     assert "漏掉了 1 个风险信号" in bad_text and int(summary.get_attribute("data-dpd") or "0") > 30
     assert root.locator(".ml-review-chart img").count() == 2                  # arrears and days-past-due charts
-    assert "贷前调查" in root.inner_text() and "交叉检验矛盾" in root.inner_text()   # feedback names the flag
+    assert "中介代办" in root.inner_text()                                  # the feedback names the flag
     assert "Traceback" not in page.content()
 
 

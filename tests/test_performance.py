@@ -326,7 +326,7 @@ def test_every_missed_flag_costs_something() -> None:
         wrong = next(k for k, c in stage.choices.items() if c.outcome == "missed")
         worse = review.play({**review.best_choices(), stage.id: wrong}).summary
         assert (worse["par30_balance"] > best["par30_balance"] or worse["loss_if_default"] > best["loss_if_default"]
-                or worse["final_loss"] > best["final_loss"]), stage.name
+                or worse["max_dpd"] > best["max_dpd"] or worse["final_loss"] > best["final_loss"]), stage.name
 
 
 def test_declining_stops_the_file_and_bad_choices_are_refused() -> None:

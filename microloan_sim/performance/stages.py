@@ -14,9 +14,9 @@ Examples
 >>> good = review.play(review.best_choices())
 >>> good.summary["category"], good.summary["par30_balance"]
 ('关注', 0.0)
->>> bad = review.play({**review.best_choices(), "investigation": "通过"})
->>> bad.missed, bad.summary["dpd"] > 30
-(['investigation'], True)
+>>> bad = review.play({**review.best_choices(), "intake": "通过"})
+>>> bad.missed, bad.summary["dpd"] > 90
+(['intake'], True)
 """
 from __future__ import annotations
 
@@ -210,8 +210,7 @@ class LoanFileReview:
 
     def play(self, choices: Mapping[str, str]) -> ReviewOutcome:
         """Replay the learner's choices on the performance engine (see the module docstring)."""
-        outcomes = self.outcomes(choices)
-        return self._play(outcomes)
+        return self._play(self.outcomes(choices))
 
     def _play(self, outcomes: Mapping[str, Outcome]) -> ReviewOutcome:
         spec = self.spec
@@ -224,7 +223,7 @@ class LoanFileReview:
             return ReviewOutcome(dict(outcomes), None, {
                 "declined_at": declined.name, "forgone_interest": forgone, "dpd": 0, "category": "未放款",
                 "par30_balance": 0.0, "final_loss": 0.0, "recovery_if_default": 0.0, "loss_if_default": 0.0,
-                "arrears": 0.0}, missed)
+                "arrears": 0.0, "max_dpd": 0}, missed)
         amount = spec.loan.amount
         income: dict[str, IncomeSpec | None] = {}
         shocks = []
@@ -250,6 +249,7 @@ class LoanFileReview:
                 income.update(c.replace_baseline)
             elif outcome == "recalled" and stage.recall_month is not None:
                 actions.append(Restructure(stage.recall_month, 1))
+                break                       # the loan is called in: later stages do not happen
         shocks += [Shock("new_income", start=v.start, amount=v.amount) for v in income.values() if v is not None]
         path = play_loan(self.case, amount, spec.loan.annual_rate, spec.loan.months, spec.loan.method,
                          horizon=spec.horizon, shocks=shocks, actions=actions, collateral=collateral,
@@ -284,6 +284,7 @@ class LoanFileReview:
             f"{self.spec.report_month}个月后逾期天数": r.summary["dpd"],
             f"{self.spec.report_month}个月后五级分类": r.summary["category"],
             f"{self.spec.report_month}个月后PAR30余额（元）": round(r.summary["par30_balance"], 0),
+            f"{self.spec.horizon}个月内最长逾期天数": r.summary["max_dpd"],
             f"第{self.spec.horizon}个月损失（元）": round(r.summary["final_loss"], 0),
             f"若第{self.spec.report_month}个月违约的损失（元）": round(r.summary["loss_if_default"], 0),
         } for name, wrong, r in rows])

@@ -57,6 +57,7 @@ def dpd_chart(path: performance.LoanPath, title: str) -> Figure:
     ax.axhline(limits.substandard_after, color="#444444", linestyle=":", linewidth=1)
     ax.legend(fontsize=8, frameon=False, loc="upper left", ncols=5)
     ax.set_xlim(0.4, len(frame) + 0.6)
+    ax.set_ylim(0, max(float(frame["dpd"].max()), limits.substandard_after) * 1.25)
     return fig
 
 
@@ -108,6 +109,7 @@ def _summary_html(outcome: review_stages.ReviewOutcome, month: int, best: review
             f"style='color:{colour}'><b>{month} 个月后</b>：逾期 <b>{s['dpd']}</b> 天，五级分类 <b>{html.escape(s['category'])}</b>，"
             f"逾期金额 {money(s['arrears'])} 元，PAR30 余额 {money(s['par30_balance'])} 元；若此时违约，扣除抵押和保证回收后损失约"
             f" {money(s['loss_if_default'])} 元（全部发现时为 {money(best.summary['loss_if_default'])} 元）。"
+            f"到第 {len(outcome.path.frame)} 个月为止最长逾期 <b>{s['max_dpd']}</b> 天。"
             f"漏掉了 <b>{missed}</b> 个风险信号。</div>")
 
 
