@@ -95,7 +95,7 @@ def _book(balance: np.ndarray, dpd: np.ndarray, disbursed: np.ndarray | None = N
     loans = pd.DataFrame({"principal": principal if principal is not None else balance[:, 0],
                           "collateral_recovery": np.zeros(n), "guarantee": np.zeros(n, dtype=bool)})
     return BookResult(loans=loans, balance=balance.astype(float), dpd=dpd.astype(np.int32), arrears=zeros, cash=zeros,
-                      paid=zeros, income=zeros, expected=zeros, new_lender=zeros.astype(bool),
+                      paid=zeros, income=zeros, inflow=zeros, expected_inflow=zeros, new_lender=zeros.astype(bool),
                       disbursed=np.zeros(n, dtype=int) if disbursed is None else disbursed)
 
 

@@ -60,6 +60,8 @@ class Profiles:
     method: np.ndarray
     collateral_recovery: np.ndarray   # 元 recovered from collateral
     guarantee: np.ndarray             # bool
+    inflow: np.ndarray                # (P, 12) account inflows
+    margin: np.ndarray                # gross profit ÷ revenue (1 for wages)
 
 
 def profiles(variants_per_case: int = 3) -> Profiles:
@@ -90,6 +92,8 @@ def _profile_row(case: casebook.Case, p: PerformanceParameters, methods: Mapping
         "collateral_recovery": sum(c.value * p.recovery.collateral.get(c.type, 0.0)
                                    for c in case.collateral if c.type != "保证人"),
         "guarantee": any(c.type == "保证人" for c in case.collateral),
+        "inflow": profile["inflow"].to_numpy(),
+        "margin": float(profile["gross_profit"].sum() / profile["revenue"].sum()) if profile["revenue"].sum() > 0 else 1.0,
     }
 
 
@@ -112,7 +116,8 @@ def _profiles(variants_per_case: int) -> Profiles:
         amount=np.array([r["amount"] for r in rows], dtype=float), months=np.array([r["months"] for r in rows]),
         method=np.array([r["method"] for r in rows]),
         collateral_recovery=np.array([r["collateral_recovery"] for r in rows], dtype=float),
-        guarantee=np.array([r["guarantee"] for r in rows], dtype=bool))
+        guarantee=np.array([r["guarantee"] for r in rows], dtype=bool),
+        inflow=np.vstack([r["inflow"] for r in rows]), margin=np.array([max(r["margin"], 0.05) for r in rows]))
 
 
 @dataclass(frozen=True)
@@ -125,7 +130,8 @@ class BookInputs:
     method: np.ndarray
     disbursed: np.ndarray       # book month of disbursement (0-based: first instalment at month index d)
     income: np.ndarray          # N × T disposable cash (0 before disbursement)
-    expected: np.ndarray        # N × T the same without shocks
+    inflow: np.ndarray          # N × T account inflows (sales collections), with the shocks
+    expected_inflow: np.ndarray  # N × T the same without shocks
     buffer: np.ndarray
     new_lender: np.ndarray      # N × T bool
 
@@ -170,22 +176,26 @@ def draw_book(n_loans: int, months: int = 24, *, seed: int = 0, params: BookPara
     season = prof.disposable[pick][:, t_idx % 12]                  # book month 0 = January
     systematic = rng.normal(0.0, sys_sd, t_count)
     mean_abs = np.maximum(np.abs(prof.disposable[pick]).mean(axis=1), 1.0) * scale
-    expected = season * scale[:, None]
-    income = expected + systematic[None, :] * mean_abs[:, None]
+    income = season * scale[:, None] + systematic[None, :] * mean_abs[:, None]
+    margin = prof.margin[pick][:, None]
+    expected_inflow = prof.inflow[pick][:, t_idx % 12] * scale[:, None]
+    inflow = expected_inflow + systematic[None, :] * mean_abs[:, None] / margin
     # an idiosyncratic business shock: start MOB, size, length
     start = rng.geometric(p_shock, n) if p_shock > 0 else np.full(n, 10**6)
     size = rng.uniform(bp.shock_size_low, bp.shock_size_high, n) * mean_abs
     length = rng.integers(bp.shock_months_low, bp.shock_months_high + 1, n)
     hit = (mob >= start[:, None]) & (mob < (start + length)[:, None])
     income = income - hit * size[:, None]
+    inflow = inflow - hit * (size[:, None] / margin)          # a sales shock: lost gross profit ÷ margin of sales
     lender_start = rng.geometric(bp.hidden_lender_rate, n) if bp.hidden_lender_rate > 0 else np.full(n, 10**6)
     new_lender = mob >= lender_start[:, None]
     income = income - new_lender * (bp.hidden_lender_share * mean_abs)[:, None]
     active = mob >= 1
     income = np.where(active, income, 0.0)
-    expected = np.where(active, expected, 0.0)
+    inflow = np.where(active, np.maximum(inflow, 0.0), 0.0)
+    expected_inflow = np.where(active, expected_inflow, 0.0)
     inputs = BookInputs(principal=principal, annual_rate=float(rate), term=term, method=prof.method[pick],
-                        disbursed=disbursed, income=income, expected=expected, buffer=prof.buffer[pick] * scale,
+                        disbursed=disbursed, income=income, inflow=inflow, expected_inflow=expected_inflow, buffer=prof.buffer[pick] * scale,
                         new_lender=new_lender & active)
     loans = pd.DataFrame({"case_id": prof.case_id[pick], "segment": prof.segment[pick], "principal": principal,
                           "months": term, "method": prof.method[pick], "disbursed": disbursed + 1,
@@ -219,7 +229,7 @@ def _dues(inputs: BookInputs, t_count: int) -> tuple[np.ndarray, np.ndarray]:
 @dataclass(frozen=True)
 class BookResult:
     """A played book: loan table ``loans`` and N × T matrices ``balance`` (principal outstanding, 元),
-    ``dpd``, ``paid``, ``cash``, ``arrears``, plus ``income``, ``expected`` and ``new_lender`` for the
+    ``dpd``, ``paid``, ``cash``, ``arrears``, plus ``income``, ``inflow``, ``expected_inflow`` and ``new_lender`` for the
     early-warning signals. Book months are 1 … T (columns)."""
 
     loans: pd.DataFrame
@@ -229,7 +239,8 @@ class BookResult:
     cash: np.ndarray
     paid: np.ndarray
     income: np.ndarray
-    expected: np.ndarray
+    inflow: np.ndarray
+    expected_inflow: np.ndarray
     new_lender: np.ndarray
     disbursed: np.ndarray
     days_per_period: int = 30
@@ -352,7 +363,8 @@ def play_book(inputs: BookInputs, loans: pd.DataFrame, days_per_period: int = 30
         out["cash"][:, t] = cash
         out["paid"][:, t] = pay
     return BookResult(loans=loans, balance=out["balance"], dpd=dpd, arrears=out["arrears"], cash=out["cash"],
-                      paid=out["paid"], income=inputs.income, expected=inputs.expected, new_lender=inputs.new_lender,
+                      paid=out["paid"], income=inputs.income, inflow=inputs.inflow, expected_inflow=inputs.expected_inflow,
+                      new_lender=inputs.new_lender,
                       disbursed=inputs.disbursed, days_per_period=days_per_period)
 
 
@@ -421,7 +433,8 @@ def play_book_loop(inputs: BookInputs, loans: pd.DataFrame, days_per_period: int
             out["cash"][i, t] = cash
             out["paid"][i, t] = pay
     return BookResult(loans=loans, balance=out["balance"], dpd=dpd, arrears=out["arrears"], cash=out["cash"],
-                      paid=out["paid"], income=inputs.income, expected=inputs.expected, new_lender=inputs.new_lender,
+                      paid=out["paid"], income=inputs.income, inflow=inputs.inflow, expected_inflow=inputs.expected_inflow,
+                      new_lender=inputs.new_lender,
                       disbursed=inputs.disbursed, days_per_period=days_per_period)
 
 
@@ -478,8 +491,8 @@ def early_warning(book: BookResult, inflow_drop: float | None = None, drain_mont
     """Score early-warning rules on a book: which loans were flagged, while still current, before they first
     passed ``target_days`` past due (a signal after the first missed payment is collections, not warning).
 
-    A loan is flagged in a month when any rule fires: its disposable cash over the last three months is
-    more than ``inflow_drop`` below what its history leads one to expect, its cash stays below one
+    A loan is flagged in a month when any rule fires: its account inflows over the last three months are
+    more than ``inflow_drop`` below the same months of its history, its cash stays below one
     instalment for ``drain_months`` months in a row, or a new lender appears in its flows.
 
     Returns hits (loans that reached ``target_days`` and were flagged earlier), misses, false alarms
@@ -498,13 +511,11 @@ def early_warning(book: BookResult, inflow_drop: float | None = None, drain_mont
     use_lender = ew.new_lender if new_lender is None else bool(new_lender)
     n, t_count = book.income.shape
     kernel = 3
-    income = np.cumsum(np.pad(book.income, ((0, 0), (kernel, 0))), axis=1)
-    expected = np.cumsum(np.pad(np.abs(book.expected), ((0, 0), (kernel, 0))), axis=1)
-    got = income[:, kernel:] - income[:, :-kernel]
-    want = expected[:, kernel:] - expected[:, :-kernel]
-    exp_signed = np.cumsum(np.pad(book.expected, ((0, 0), (kernel, 0))), axis=1)
-    want_signed = exp_signed[:, kernel:] - exp_signed[:, :-kernel]
-    inflow_flag = (want > 0) & (want_signed - got > drop * want)
+    got_c = np.cumsum(np.pad(book.inflow, ((0, 0), (kernel, 0))), axis=1)
+    want_c = np.cumsum(np.pad(book.expected_inflow, ((0, 0), (kernel, 0))), axis=1)
+    got = got_c[:, kernel:] - got_c[:, :-kernel]
+    want = want_c[:, kernel:] - want_c[:, :-kernel]
+    inflow_flag = (want > 0) & (got < (1 - drop) * want)
     instalment = np.maximum(book.paid.max(axis=1, initial=0.0), 1.0)
     low = (book.cash < instalment[:, None]) & (book.balance > 0)
     streak = np.zeros(n, dtype=np.int32)

@@ -1,11 +1,16 @@
 r"""A case's cash flow played forward past its record period, and shocks as data.
 
-The record period (normally 12 months) gives each calendar month's cash-basis 月可支配资金 (disposable
-cash after the business, the household and the existing debts). Beyond it the same calendar month repeats
-(the case's seasonality), grown by ``growth`` a year. The working-capital drift of the record year is
-spread evenly so that a projected year neither builds up nor drains working capital for ever::
+The record period (normally 12 months) gives each calendar month's cash earnings available for debt
+service: the IPC 月可支配资金 (after the business, the household and the existing debts) on the accrual
+basis plus depreciation, which is not paid out in cash::
 
-    projected(m) = cash_disposable(calendar month of m) + mean(ΔWC over the record year)
+    projected(m) = disposable_income_accrual(calendar month of m) + depreciation(calendar month of m)
+
+Working-capital timing (stocking up before the season, collecting receivables after it) is left out: a going
+concern finances it by running its stock and receivables down again, and on the cash basis one month's
+purchases would otherwise look like a month the borrower cannot pay. The seasonality of sales, costs and
+the household stays. Beyond the record period the same calendar month repeats, with the gross profit grown
+by ``growth`` a year (fixed costs and the household unchanged).
 
 Shocks change the projected disposable cash (and, for the early-warning signals, the account inflows):
 
@@ -149,8 +154,9 @@ def as_shocks(shocks: Iterable[Shock | dict[str, Any]] | None) -> tuple[Shock, .
 
 
 def seasonal_profile(case: Case) -> pd.DataFrame:
-    """Per calendar month (1–12) of the record period: cash-basis disposable cash with the working-capital
-    drift spread evenly (``disposable``), collections (``inflow``), accrual revenue and gross profit.
+    """Per calendar month (1–12) of the record period: cash earnings for debt service (``disposable``: accrual
+    月可支配资金 + depreciation), account inflows (``inflow``: collections + other income), revenue and gross
+    profit (for a salaried borrower: the wages).
 
     Examples
     --------
@@ -159,14 +165,11 @@ def seasonal_profile(case: Case) -> pd.DataFrame:
     >>> list(profile.index) == list(range(1, 13))
     True
     """
-    cash = income_statement(case, "cash").monthly
     accrual = income_statement(case, "accrual").monthly
     r = case.records
-    # cash − accrual = depreciation − ΔWC, so mean(ΔWC) = mean(accrual − cash + depreciation)
-    drift = float((accrual["disposable_income"] - cash["disposable_income"] + r["depreciation"]).mean())
     frame = pd.DataFrame({
         "calendar_month": [p.month for p in r.index],
-        "disposable": cash["disposable_income"].to_numpy(dtype=float) + drift,
+        "disposable": (accrual["disposable_income"] + r["depreciation"]).to_numpy(dtype=float),
         "inflow": cash_flow(case).monthly["collections"].to_numpy(dtype=float) + r["other_income"].to_numpy(dtype=float),
         "revenue": r["revenue"].to_numpy(dtype=float) if case.segment != "consumer" else r["other_income"].to_numpy(dtype=float),
         "gross_profit": (r["revenue"] - r["cost_of_goods_sold"]).to_numpy(dtype=float)

@@ -79,7 +79,7 @@ class BookParameters(_Strict):
     income_sd: float = Field(default=0.2, ge=0, le=2)
     amount_low: float = Field(default=0.5, gt=0)
     amount_high: float = Field(default=1.1, gt=0)
-    shock_rate: float = Field(default=0.006, ge=0, le=1)
+    shock_rate: float = Field(default=0.015, ge=0, le=1)
     shock_size_low: float = Field(default=0.3, ge=0)
     shock_size_high: float = Field(default=1.6, ge=0)
     shock_months_low: int = Field(default=3, ge=1)
