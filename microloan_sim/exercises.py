@@ -69,6 +69,8 @@ class ExerciseSpec(BaseModel):
     items: list[ItemSpec] = Field(min_length=1)
     pool: list[str] = Field(default=[], description="product ids the variant draws from (ex05)")
     show_case_documents: bool = True
+    consequence_shocks: list[dict[str, Any]] = Field(
+        default=[], description="shocks under which the learner's own decision is played forward (ex06)")
 
 
 @dataclass(frozen=True)
@@ -388,6 +390,58 @@ def _decision_key(case: casebook.Case) -> dict[str, Any]:
         decision = "批准"
     return {"average_disposable": statements.income_statement(case).average_disposable_income, "grade": grade,
             "recommended": advice.amount, "cheapest_product": cheapest, "decision": decision, "reasoning": None}
+
+
+# --------------------------------------------------------------------------- consequences: the decision played forward
+
+@dataclass(frozen=True)
+class Consequence:
+    """The learner's own decision played forward on the performance engine (shown with the feedback)."""
+
+    note: str
+    path: Any = None          # a performance.LoanPath, or None when nothing was lent
+    report_month: int = 12
+
+
+def consequence(exercise_id: str, answers: dict[str, Any], variant: int | str | None) -> Consequence | None:
+    """Play the learner's decision forward (ex06: amount, the case's term and the segment's method) under the
+    exercise's stated shocks; ``None`` for exercises without consequences or answers that cannot be read.
+
+    Examples
+    --------
+    >>> c = consequence("ex06", {"recommended": "80000", "decision": "批准"}, "学员-01")
+    >>> c.path is not None and "12 个月后" in c.note
+    True
+    >>> consequence("ex06", {"decision": "拒绝"}, "学员-01").path is None
+    True
+    """
+    exercise = get(exercise_id)
+    if not exercise.spec.consequence_shocks:
+        return None
+    from . import performance, sizing
+    from .schedules import METHODS
+
+    case = exercise.case(variant)
+    stated = [performance.Shock(**shock) for shock in exercise.spec.consequence_shocks]
+    described = "；".join(shock.label for shock in stated)
+    if answers.get("decision") == "拒绝":
+        return Consequence(f"你拒绝了这笔贷款，没有放款，也就没有贷后回放（设定的情景：{described}）。")
+    try:
+        amount = parse_answer(answers.get("recommended"), "money", "建议额度")
+    except InputError:
+        return None
+    if not isinstance(amount, float) or amount <= 0:
+        return None
+    defaults = sizing.load_parameters().defaults
+    method = defaults.method_by_segment.get(case.segment, "equal_installment")
+    path = performance.play_loan(case, amount, defaults.annual_rate, case.request.months, method, shocks=stated)
+    row = path.at(12)
+    late = (f"逾期 {int(row['dpd'])} 天、逾期金额 {row['arrears']:,.0f} 元，五级分类为{row['category']}"
+            if row["dpd"] > 0 else f"没有逾期（五级分类：{row['category']}）")
+    worst = f"；整个回放期最长逾期 {path.max_dpd} 天" if path.max_dpd > 0 else ""
+    return Consequence(f"按你的决定放款 {amount:,.0f} 元、{case.request.months} 个月（"
+                       f"{METHODS[method]}，年利率 {defaults.annual_rate:.1%}），"
+                       f"在设定情景（{described}）下逐月回放：12 个月后{late}{worst}。情景为示例参数。", path)
 
 
 # --------------------------------------------------------------------------- ex02: cross-verification

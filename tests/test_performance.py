@@ -393,3 +393,21 @@ def test_broken_parameter_files_name_the_file_and_field(tmp_path: Path) -> None:
     bad.write_text("classification: [1, 2", encoding="utf-8")
     with pytest.raises(InputError, match="YAML"):
         load_parameters(bad)
+
+
+# --------------------------------------------------------------------------- ex06: the decision played forward
+
+def test_ex06_feedback_plays_the_decision_forward() -> None:
+    """C04 variant 学员-01 under the stated shock (sales −20 % from month 4 for 6 months): the answer key's amount
+    keeps the loan current at 12 months, twice that amount falls behind; declining lends nothing."""
+    key = ml.exercises.get("ex06").expected("学员-01")
+    sound = ml.exercises.consequence("ex06", {"recommended": f"{key['recommended']:.0f}", "decision": "批准"}, "学员-01")
+    greedy = ml.exercises.consequence("ex06", {"recommended": f"{2 * key['recommended']:.0f}", "decision": "批准"},
+                                      "学员-01")
+    assert sound is not None and greedy is not None and sound.path is not None and greedy.path is not None
+    assert sound.path.at(12)["dpd"] == 0 and greedy.path.at(12)["dpd"] > 30
+    assert "逾期" in greedy.note and "示例参数" in greedy.note
+    declined = ml.exercises.consequence("ex06", {"decision": "拒绝"}, "学员-01")
+    assert declined is not None and declined.path is None
+    assert ml.exercises.consequence("ex06", {"recommended": "很多"}, "学员-01") is None
+    assert ml.exercises.consequence("ex01", {}, "学员-01") is None
