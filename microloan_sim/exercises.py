@@ -239,8 +239,9 @@ class Exercise:
             return result("manual" if value else "missing", 0.0, "" if value else item.hint)
         if value is None:
             return result("missing", 0.0, item.hint)
-        if item.kind == "choice":
-            return result("correct", 1.0) if value == expected else result("wrong", 0.0, item.hint)
+        if item.kind == "choice":  # the key is one option, or a list of equally good options
+            accepted = expected if isinstance(expected, (list, tuple)) else [expected]
+            return result("correct", 1.0) if value in accepted else result("wrong", 0.0, item.hint)
         assert isinstance(value, float)
         error = abs(value - float(expected))
         if error <= item.abs_tolerance:
@@ -442,6 +443,37 @@ def consequence(exercise_id: str, answers: dict[str, Any], variant: int | str | 
     return Consequence(f"按你的决定放款 {amount:,.0f} 元、{case.request.months} 个月（"
                        f"{METHODS[method]}，年利率 {defaults.annual_rate:.1%}），"
                        f"在设定情景（{described}）下逐月回放：12 个月后{late}{worst}。情景为示例参数。", path)
+
+
+# --------------------------------------------------------------------------- ex08: red flags in the loan file (03b)
+
+@exercise_briefing("ex08")
+def _review_briefing(case: casebook.Case) -> Briefing:
+    import pandas as pd
+
+    from .performance import load_review
+
+    review = load_review()
+    flags = review.variant_flags(case.variant)
+    table = pd.DataFrame({"环节": [f"第 {i} 环节 {s.name}" for i, s in enumerate(review.stages, start=1)],
+                          "档案摘要": [s.document if flags[s.id] else s.clean_document for s in review.stages]})
+    loan = review.spec.loan
+    note = (f"借款人：{case.title}（{case.borrower.name}），申请 {loan.amount:,.0f} 元、{loan.months} 个月，"
+            f"用途：{case.request.purpose}。下表是你这份档案在八个环节的摘要（教学虚构）。")
+    return Briefing(note, {"贷款档案": table})
+
+
+@expected_answers("ex08")
+def _review_key(case: casebook.Case) -> dict[str, Any]:
+    from .performance import load_review
+
+    review = load_review()
+    flags = review.variant_flags(case.variant)
+    key: dict[str, Any] = {"findings": None}
+    for stage in review.stages:
+        key[stage.id] = [c for c, spec in stage.choices.items() if spec.outcome == "caught"] if flags[stage.id] \
+            else "通过"
+    return key
 
 
 # --------------------------------------------------------------------------- ex02: cross-verification

@@ -411,3 +411,35 @@ def test_ex06_feedback_plays_the_decision_forward() -> None:
     assert declined is not None and declined.path is None
     assert ml.exercises.consequence("ex06", {"recommended": "很多"}, "学员-01") is None
     assert ml.exercises.consequence("ex01", {}, "学员-01") is None
+
+
+# --------------------------------------------------------------------------- ex08: red flags in the learner's file
+
+def test_ex08_each_learner_file_has_four_flags_and_a_matching_key() -> None:
+    """The briefing shows, stage by stage, the flagged document or the clean one (read straight from the data
+    file); the key asks for a correcting choice where there is a flag and 通过 elsewhere; 拒绝 on a flagged stage
+    and 通过 on a flagged stage both score 0."""
+    import yaml
+
+    raw = yaml.safe_load((Path(ml.performance.parameters.__file__).parents[1] / "data" / "loan_file_review.yaml")
+                         .read_text(encoding="utf-8"))
+    exercise = ml.exercises.get("ex08")
+    seen = set()
+    for learner in ("学员-01", "学员-02", "学员-03", "学员-04"):
+        table = exercise.briefing(learner).tables["贷款档案"]
+        key = exercise.expected(learner)
+        flagged = [s["id"] for s, text in zip(raw["stages"], table["档案摘要"]) if text == s["document"].strip()]
+        clean = [s["id"] for s, text in zip(raw["stages"], table["档案摘要"]) if text == s["clean_document"].strip()]
+        assert len(flagged) == 4 and len(clean) == 4
+        seen.add(tuple(flagged))
+        for stage in raw["stages"]:
+            if stage["id"] in clean:
+                assert key[stage["id"]] == "通过"
+            else:
+                caught = sorted(c for c, spec in stage["choices"].items() if spec["outcome"] == "caught")
+                assert sorted(key[stage["id"]]) == caught and stage["best"] in caught
+        answers = {sid: (v[0] if isinstance(v, list) else v) for sid, v in key.items() if sid != "findings"}
+        assert exercise.grade(answers, learner).score == 80          # the 20 points of the text go to the instructor
+        wrong = exercise.grade({**answers, flagged[0]: "拒绝", flagged[1]: "通过", clean[0]: "退回"}, learner)
+        assert wrong.score == 50
+    assert len(seen) > 1                                               # learners get different files

@@ -92,6 +92,7 @@ class StageSpec(_Strict):
     id: str
     name: str
     document: str
+    clean_document: str
     flag: str
     rule: str
     choices: dict[str, ChoiceSpec]
@@ -187,6 +188,26 @@ class LoanFileReview:
             if stage.id == stage_id:
                 return stage
         raise InputError(f"没有“{stage_id}”这个环节", field="环节")
+
+    def variant_flags(self, seed: int | None, count: int = 4) -> dict[str, bool]:
+        """Which stages carry their red flag in a learner's own file (exercise ex08): ``count`` stages drawn
+        with the variant's seed; the others show their clean document.
+
+        Examples
+        --------
+        >>> review = load_review()
+        >>> flags = review.variant_flags(7)
+        >>> sum(flags.values()), flags == review.variant_flags(7)
+        (4, True)
+        """
+        import numpy as np
+
+        n = len(self.stages)
+        if not 0 <= count <= n:
+            raise InputError(f"应在 0 到 {n} 之间", field="风险信号个数")
+        rng = np.random.default_rng([20_260_313, 0 if seed is None else int(seed)])
+        chosen = set(rng.choice(n, size=count, replace=False).tolist())
+        return {stage.id: i in chosen for i, stage in enumerate(self.stages)}
 
     def best_choices(self) -> dict[str, str]:
         """The recommended choice at every stage (all flags caught)."""
