@@ -39,7 +39,7 @@ from .. import casebook, schedules
 from ..errors import InputError, require_number
 from ..statements import cash_flow
 from . import classification as cls
-from .cashflow import seasonal_profile
+from .cashflow import _profile
 from .parameters import BookParameters, PerformanceParameters, load_parameters
 
 METHOD_CODES = {"equal_installment": 0, "equal_principal": 1, "interest_only": 2}
@@ -77,7 +77,8 @@ def _profile_row(case: casebook.Case, p: PerformanceParameters, methods: Mapping
                  rate: float) -> dict[str, Any]:
     from ..sizing import capacity_limit
 
-    profile = seasonal_profile(case)
+    cash = cash_flow(case)
+    profile = _profile(case, cash.monthly["collections"])
     method = methods.get(case.segment, "equal_installment")
     mean = float(profile["disposable"].mean())
     if method == "interest_only":   # principal at maturity from the surplus of the whole term
@@ -86,7 +87,7 @@ def _profile_row(case: casebook.Case, p: PerformanceParameters, methods: Mapping
         capacity = float(capacity_limit(mean, rate, case.request.months, share, method))
     return {
         "case_id": case.id, "segment": case.segment, "disposable": profile["disposable"].to_numpy(),
-        "buffer": max(cash_flow(case).closing_cash, 0.0) * p.playback.buffer_share,
+        "buffer": max(cash.closing_cash, 0.0) * p.playback.buffer_share,
         "amount": min(case.request.amount, capacity), "months": case.request.months,
         "method": METHOD_CODES.get(method, 0),
         "collateral_recovery": sum(c.value * p.recovery.collateral.get(c.type, 0.0)

@@ -165,12 +165,16 @@ def seasonal_profile(case: Case) -> pd.DataFrame:
     >>> list(profile.index) == list(range(1, 13))
     True
     """
+    return _profile(case, cash_flow(case).monthly["collections"])
+
+
+def _profile(case: Case, collections: pd.Series) -> pd.DataFrame:
     accrual = income_statement(case, "accrual").monthly
     r = case.records
     frame = pd.DataFrame({
         "calendar_month": [p.month for p in r.index],
         "disposable": (accrual["disposable_income"] + r["depreciation"]).to_numpy(dtype=float),
-        "inflow": cash_flow(case).monthly["collections"].to_numpy(dtype=float) + r["other_income"].to_numpy(dtype=float),
+        "inflow": collections.to_numpy(dtype=float) + r["other_income"].to_numpy(dtype=float),
         "revenue": r["revenue"].to_numpy(dtype=float) if case.segment != "consumer" else r["other_income"].to_numpy(dtype=float),
         "gross_profit": (r["revenue"] - r["cost_of_goods_sold"]).to_numpy(dtype=float)
         if case.segment != "consumer" else r["other_income"].to_numpy(dtype=float),

@@ -206,7 +206,7 @@ def loss_after_recovery(exposure: float, collateral: Iterable[tuple[str, float]]
     from_collateral = min(from_collateral, owed)
     from_guarantee = (owed - from_collateral) * p.recovery.guarantee if guarantee_valid else 0.0
     return {"exposure": owed, "collateral_recovery": from_collateral, "guarantee_recovery": from_guarantee,
-            "loss": owed - from_collateral - from_guarantee}
+            "loss": max(owed - from_collateral - from_guarantee, 0.0)}
 
 
 def _instalments(plan: pd.DataFrame, first_month: int, monthly_fee: float) -> list[_Instalment]:

@@ -5,7 +5,8 @@
 Stable hooks for browser tests (CSS classes): ``ml-review`` (the loan-file dashboard), ``ml-stage-<id>`` (one
 stage; its buttons are a ``.widget-toggle-buttons``), ``ml-review-summary`` (its ``data-category`` and
 ``data-dpd`` attributes hold the 12-month result), ``ml-review-chart``; ``ml-playback``, ``ml-playback-summary``;
-``ml-book``, ``ml-book-summary``; ``ml-warning``, ``ml-warning-summary``; ``ml-ladder``, ``ml-ladder-summary``.
+``ml-book``, ``ml-book-summary``; ``ml-warning``, ``ml-warning-summary``; ``ml-ladder``, ``ml-ladder-summary``;
+``ml-review-cost`` (the cost table).
 """
 from __future__ import annotations
 
@@ -201,8 +202,10 @@ def review_cost_table() -> widgets.HTML:
     """What each wrong choice in the 03b file costs (every flag missed alone, and the recalls), as a table."""
     table = review_stages.load_review().cost_table()
     money_columns = [c for c in table.columns if "元" in c]
-    return widgets.HTML(TABLE_CSS + table_html(table, index=False, formatters={c: money for c in money_columns},
-                                               caption="每个错误选择的代价（其余环节都选对时；示例参数）"))
+    shown = widgets.HTML(TABLE_CSS + table_html(table, index=False, formatters={c: money for c in money_columns},
+                                                caption="每个错误选择的代价（其余环节都选对时；示例参数）"))
+    shown.add_class("ml-review-cost")
+    return shown
 
 
 def classification_floor_table(days_past_due: list[int]) -> widgets.HTML:
