@@ -24,15 +24,16 @@ from __future__ import annotations
 
 from .book import BookResult, draw_book, early_warning, play_book, play_book_loop, simulate_book
 from .cashflow import SHOCK_KINDS, Shock, project, seasonal_profile
-from .classification import BUCKETS, CATEGORIES, bucket, floor, npl_ratio
+from .classification import BUCKETS, CATEGORIES, bucket, floor, floor_table, npl_ratio
 from .loan import Extension, LoanPath, Restructure, loss_after_recovery, play, play_loan
 from .metrics import flow_to_loss, npl_tolerance, par, roll_rates, vintage_rate
-from .stages import CHOICES, LoanFileReview, check_contact, collection_step, load_review
+from .stages import CHOICES, LoanFileReview, ReviewOutcome, check_contact, collection_step, load_review
 from .parameters import PerformanceParameters, load_parameters
 from .warning import warning_signals
 
-__all__ = ["BUCKETS", "BookResult", "CATEGORIES", "CHOICES", "LoanFileReview", "check_contact", "collection_step", "load_review", "Extension", "LoanPath", "PerformanceParameters", "Restructure",
-           "SHOCK_KINDS", "Shock", "bucket", "draw_book", "early_warning", "floor", "flow_to_loss",
-           "load_parameters", "loss_after_recovery", "npl_ratio", "npl_tolerance", "par", "play", "play_book", "play_book_loop",
-           "play_loan", "project", "roll_rates", "seasonal_profile", "simulate_book", "vintage_rate",
-           "warning_signals"]
+__all__ = ["BookResult", "bucket", "BUCKETS", "CATEGORIES", "check_contact", "CHOICES", "collection_step",
+           "draw_book", "early_warning", "Extension", "floor", "floor_table", "flow_to_loss",
+           "load_parameters", "load_review", "LoanFileReview", "LoanPath", "loss_after_recovery", "npl_ratio",
+           "npl_tolerance", "par", "PerformanceParameters", "play", "play_book", "play_book_loop", "play_loan",
+           "project", "Restructure", "ReviewOutcome", "roll_rates", "seasonal_profile", "Shock", "SHOCK_KINDS",
+           "simulate_book", "vintage_rate", "warning_signals"]

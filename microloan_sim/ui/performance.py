@@ -19,7 +19,6 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import casebook, performance
-from ..performance import stages as review_stages
 from ..plotting import PALETTE, new_figure, yuan_formatter
 from ..schedules import METHODS
 from ._common import TABLE_CSS, case_options, illustrative_tag, money, percent, replace_output, safe, table_html
@@ -98,7 +97,7 @@ def vintage_chart(book: performance.BookResult, days: int = 30) -> Figure:
 
 # --------------------------------------------------------------------------- the 03b loan file
 
-def _summary_html(outcome: review_stages.ReviewOutcome, month: int, best: review_stages.ReviewOutcome) -> str:
+def _summary_html(outcome: performance.ReviewOutcome, month: int, best: performance.ReviewOutcome) -> str:
     s = outcome.summary
     if outcome.path is None:
         return (f"<div class='ml-review-summary' data-category='未放款' data-dpd='0'>你在“{html.escape(s['declined_at'])}”"
@@ -125,17 +124,17 @@ def loan_file_review() -> widgets.VBox:
     >>> len(stages)
     8
     """
-    review = review_stages.load_review()
+    review = performance.load_review()
     best = review.play(review.best_choices())
     month = review.spec.report_month
     buttons: dict[str, widgets.ToggleButtons] = {}
     rows = []
     for number, stage in enumerate(review.stages, start=1):
-        toggle = widgets.ToggleButtons(options=list(review_stages.CHOICES), value=None,
-                                       tooltips=[stage.choices[c].text for c in review_stages.CHOICES],
+        toggle = widgets.ToggleButtons(options=list(performance.CHOICES), value=None,
+                                       tooltips=[stage.choices[c].text for c in performance.CHOICES],
                                        style={"button_width": "88px"})
         buttons[stage.id] = toggle
-        meaning = "；".join(f"{c}＝{stage.choices[c].text}" for c in review_stages.CHOICES)
+        meaning = "；".join(f"{c}＝{stage.choices[c].text}" for c in performance.CHOICES)
         box = widgets.VBox([
             widgets.HTML(f"<div style='margin-top:8px'><b>第 {number} 环节　{html.escape(stage.name)}</b></div>"
                          f"<div style='background:#f6f8fa;border-left:3px solid #1f6fb2;padding:4px 8px'>"
@@ -200,7 +199,7 @@ def loan_file_review() -> widgets.VBox:
 
 def review_cost_table() -> widgets.HTML:
     """What each wrong choice in the 03b file costs (every flag missed alone, and the recalls), as a table."""
-    table = review_stages.load_review().cost_table()
+    table = performance.load_review().cost_table()
     money_columns = [c for c in table.columns if "元" in c]
     shown = widgets.HTML(TABLE_CSS + table_html(table, index=False, formatters={c: money for c in money_columns},
                                                 caption="每个错误选择的代价（其余环节都选对时；示例参数）"))
@@ -216,7 +215,7 @@ def classification_floor_table(days_past_due: list[int]) -> widgets.HTML:
     >>> "次级" in classification_floor_table([91]).value
     True
     """
-    table = performance.classification.floor_table(days_past_due)
+    table = performance.floor_table(days_past_due)
     return widgets.HTML(TABLE_CSS + table_html(table, index=False, formatters={"逾期天数": lambda v: f"{int(v)}"},
                                                caption="逾期天数与五级分类下限（270、360 天为示例参数）"))
 
@@ -409,7 +408,7 @@ def collections_ladder() -> widgets.VBox:
     >>> "ml-ladder" in box._dom_classes
     True
     """
-    review = review_stages.load_review()
+    review = performance.load_review()
     steps = review.spec.collections.steps
     ladder = pd.DataFrame({"逾期天数": [f"{s.from_days}–{s.to_days} 天" if s.to_days else f"{s.from_days} 天以上" for s in steps],
                            "催收措施": [s.action for s in steps]})
@@ -425,8 +424,8 @@ def collections_ladder() -> widgets.VBox:
 
     @safe(output)
     def refresh(_change: object = None) -> None:
-        step = review_stages.collection_step(dpd.value, review)
-        problems = review_stages.check_contact(hour.value, calls.value, third_party=third.value,
+        step = performance.collection_step(dpd.value, review)
+        problems = performance.check_contact(hour.value, calls.value, third_party=third.value,
                                                debtor_unreachable=unreachable.value, consent=consent.value, review=review)
         verdict = ("<span class='ml-verdict-ok'>这次联系符合催收规则。</span>" if not problems else
                    "<span class='ml-verdict-bad'>不允许：" + "；".join(html.escape(p) for p in problems) + "。</span>")
