@@ -317,7 +317,7 @@ class BookResult:
         rec = load_parameters().recovery
         limit = rec.default_after if default_after is None else default_after
         share = rec.guarantee if guarantee_share is None else guarantee_share
-        exposure = np.where(self.dpd[:, -1] > limit, self.balance[:, -1] + self.arrears[:, -1] * 0, 0.0)
+        exposure = np.where(self.dpd[:, -1] > limit, self.balance[:, -1], 0.0)   # principal, as LoanPath.loss
         left = np.maximum(exposure - self.loans["collateral_recovery"].to_numpy(), 0.0)
         left = left - np.where(self.loans["guarantee"].to_numpy(), left * share, 0.0)
         return pd.Series(np.where(exposure > 0, left, 0.0), index=self.loans.index)

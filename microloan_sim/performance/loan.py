@@ -327,7 +327,9 @@ def _apply(action: Action, t: int, book: list[_Instalment], penalty: float, rate
         term = len(future) + action.extra_months
         plan = schedules.schedule(remaining, rate, term, method if method != "seasonal" else "interest_only")
         return past + _instalments(plan, t, fee), penalty, rate, method
-    owed = remaining + sum(i.unpaid for i in past) + penalty + sum(i.fee + i.interest for i in future if i.month == t) * 0
+    # everything overdue (fees, interest, principal, penalty) plus the principal not yet due becomes the new loan;
+    # the interest of month t accrues again on the new principal under the new schedule
+    owed = remaining + sum(i.unpaid for i in past) + penalty
     if owed < 0.005:
         raise InputError(f"第 {t} 个月已没有欠款，无需重组", field="重组")
     new_rate = rate if action.annual_rate is None else float(action.annual_rate)
