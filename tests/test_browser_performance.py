@@ -57,3 +57,42 @@ def test_the_book_dashboard_reacts_to_the_shock_rate(voila: str, page) -> None: 
                            arg=before)
     assert float(summary.get_attribute("data-par30") or "0") > before
     assert "Traceback" not in page.content()
+
+
+def test_ex06_feedback_replays_the_decision(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    import microloan_sim as ml
+
+    open_notebook(page, voila, "exercises/ex06_综合授信.ipynb")
+    learner = page.locator(".ml-learner input").first
+    learner.wait_for(timeout=90_000)
+    learner.fill("浏览器测试-06")
+    key = ml.exercises.get("ex06").expected("浏览器测试-06")
+    page.locator(".ml-answer-recommended input").first.fill(f"{key['recommended'] * 2:,.0f}")   # twice the key
+    page.locator(".ml-answer-decision select").first.select_option(label="批准")
+    page.locator(".ml-submit button, button.ml-submit").first.click()
+    story = page.locator(".ml-consequence").first
+    story.wait_for()
+    assert "12 个月后" in story.inner_text() and "示例参数" in story.inner_text()
+    assert page.locator(".ml-feedback-output img").count() == 1                 # the arrears chart
+    assert "Traceback" not in page.content()
+
+
+def test_ex08_red_flags_are_graded(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    import microloan_sim as ml
+
+    open_notebook(page, voila, "exercises/ex08_流程风险.ipynb")
+    learner = page.locator(".ml-learner input").first
+    learner.wait_for(timeout=90_000)
+    learner.fill("浏览器测试-08")
+    page.locator(".ml-start button, button.ml-start").first.click()
+    page.locator(".ml-documents table").first.wait_for()
+    assert "贷款档案" in page.locator(".ml-documents").first.inner_text()
+    key = ml.exercises.get("ex08").expected("浏览器测试-08")
+    for stage_id, answer in key.items():
+        if stage_id != "findings":
+            choice = answer[0] if isinstance(answer, list) else answer
+            page.locator(f".ml-answer-{stage_id} select").first.select_option(label=choice)
+    page.locator(".ml-submit button, button.ml-submit").first.click()
+    page.locator(".ml-score").first.wait_for()
+    assert "得分：80 / 100" in page.locator(".ml-score").first.inner_text()
+    assert "Traceback" not in page.content()
