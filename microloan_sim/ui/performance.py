@@ -40,7 +40,8 @@ def arrears_chart(paths: Mapping[str, performance.LoanPath], title: str, report_
         ax.axvline(report_month, color="#444444", linestyle="--", linewidth=1)
         ax.text(report_month, ax.get_ylim()[1], f" 第 {report_month} 个月", va="top", fontsize=8)
     ax.yaxis.set_major_formatter(yuan_formatter())
-    ax.set_ylim(bottom=0)
+    top = max((float(path.frame["arrears"].max()) for path in paths.values()), default=0.0)
+    ax.set_ylim(0, max(top * 1.15, 1_000.0))       # an all-zero line still gets readable ticks
     ax.legend(fontsize=8, frameon=False, loc="upper left")
     return fig
 
@@ -238,9 +239,11 @@ def loan_playback(case_id: str = "C07") -> widgets.VBox:
     method = widgets.Dropdown(options=[(METHODS[m], m) for m in ("equal_installment", "equal_principal", "interest_only")],
                               description="还款方式", layout=widgets.Layout(width="240px"))
     kind = widgets.Dropdown(options=[("无冲击", ""), *[(v, k) for k, v in performance.SHOCK_KINDS.items()
-                                                      if k != "new_income"]], description="冲击", style=_STYLE)
+                                                      if k != "new_income"]], value="sales_drop", description="冲击",
+                            style=_STYLE)
     start = widgets.IntSlider(value=4, min=1, max=24, description="冲击开始（第几个月）", continuous_update=False, style=_STYLE)
-    size = widgets.FloatSlider(value=30, min=5, max=100, step=5, description="幅度（%）", continuous_update=False, style=_STYLE)
+    size = widgets.FloatSlider(value=20, min=5, max=100, step=5, description="幅度（%）", continuous_update=False, style=_STYLE)
+    lasting = widgets.IntSlider(value=12, min=1, max=36, description="持续（月）", continuous_update=False, style=_STYLE)
     extra = widgets.BoundedFloatText(value=5_000, min=0, max=1_000_000, step=1_000, description="金额（元/月）",
                                      style=_STYLE, layout=widgets.Layout(width="220px"))
     action = widgets.Dropdown(options=[("不调整", ""), ("展期 12 个月", "extension"), ("重组：24 个月、前 6 个月只付息", "restructure")],
@@ -259,7 +262,8 @@ def loan_playback(case_id: str = "C07") -> widgets.VBox:
         shocks = []
         if kind.value:
             shocks.append(performance.Shock(kind.value, start=start.value, size=size.value / 100,
-                                            amount=extra.value if kind.value in ("hidden_lender", "one_off") else 0.0))
+                                            amount=extra.value if kind.value in ("hidden_lender", "one_off") else 0.0,
+                                            months=lasting.value))
         actions: list[performance.Extension | performance.Restructure] = []
         if action.value == "extension":
             actions.append(performance.Extension(at.value, 12))
@@ -285,12 +289,12 @@ def loan_playback(case_id: str = "C07") -> widgets.VBox:
             loading.clear()
         refresh()
 
-    for widget in (amount, months, method, kind, start, size, extra, action, at):
+    for widget in (amount, months, method, kind, start, size, lasting, extra, action, at):
         widget.observe(refresh, names="value")
     picker.observe(load, names="value")
     load()
     root = widgets.VBox([widgets.HBox([picker, amount]), widgets.HBox([months, method]),
-                         widgets.HBox([kind, start]), widgets.HBox([size, extra]), widgets.HBox([action, at]),
+                         widgets.HBox([kind, start]), widgets.HBox([size, lasting, extra]), widgets.HBox([action, at]),
                          widgets.HTML(f"<small>回收率、罚息上浮、可用于还款的现金比例为{illustrative_tag()}"
                                       "（microloan_sim/data/performance.yaml）。</small>"), summary, output])
     root.add_class("ml-playback")
