@@ -302,6 +302,9 @@ def test_book_metrics_are_consistent() -> None:
     assert simulate_book(3_000, 24, seed=5).par(30).equals(book.par(30))            # same seed, same book
     riskier = simulate_book(3_000, 24, seed=5, shock_rate=0.05)
     assert riskier.par(30).iloc[-1] > book.par(30).iloc[-1]
+    bigger = simulate_book(3_000, 24, seed=5, amount_factor=1.6)       # same borrowers, 60 % larger loans
+    assert np.allclose(bigger.loans["principal"], np.round(book.loans["principal"] * 1.6, -2), atol=200)
+    assert bigger.par(30).iloc[-1] > book.par(30).iloc[-1]
 
 
 def test_early_warning_thresholds_trade_hits_for_false_alarms() -> None:

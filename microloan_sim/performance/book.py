@@ -139,7 +139,7 @@ class BookInputs:
 
 def draw_book(n_loans: int, months: int = 24, *, seed: int = 0, params: BookParameters | None = None,
               segment_mix: Mapping[str, float] | None = None, annual_rate: float | None = None,
-              shock_rate: float | None = None, systematic_sd: float | None = None,
+              shock_rate: float | None = None, systematic_sd: float | None = None, amount_factor: float = 1.0,
               variants_per_case: int = 3) -> tuple[BookInputs, pd.DataFrame]:
     """Draw the loans of a book (see the module docstring); returns the playback inputs and a loan table."""
     n = int(require_number(n_loans, "贷款笔数", strictly_positive=True))
@@ -155,6 +155,7 @@ def draw_book(n_loans: int, months: int = 24, *, seed: int = 0, params: BookPara
     p_shock = bp.shock_rate if shock_rate is None else require_number(shock_rate, "冲击概率", minimum=0, maximum=1)
     sys_sd = bp.systematic_sd if systematic_sd is None else require_number(systematic_sd, "系统性波动", minimum=0,
                                                                             maximum=2)
+    factor = require_number(amount_factor, "贷款金额倍数", strictly_positive=True, maximum=10)
     prof = profiles(variants_per_case)
     rng = np.random.default_rng(seed)
     segments = [s for s in mix if mix[s] > 0]
@@ -169,7 +170,7 @@ def draw_book(n_loans: int, months: int = 24, *, seed: int = 0, params: BookPara
         where = chosen_segment == i
         pick[where] = rng.choice(members, size=int(where.sum()))
     scale = rng.lognormal(0.0, bp.income_sd, n)
-    principal = np.round(prof.amount[pick] * rng.uniform(bp.amount_low, bp.amount_high, n) * scale, -2)
+    principal = np.round(prof.amount[pick] * rng.uniform(bp.amount_low, bp.amount_high, n) * scale * factor, -2)
     term = prof.months[pick]
     disbursed = rng.integers(0, min(bp.disbursement_months, t_count), n)
     t_idx = np.arange(t_count)
@@ -441,7 +442,7 @@ def play_book_loop(inputs: BookInputs, loans: pd.DataFrame, days_per_period: int
 
 def simulate_book(n_loans: int = 10_000, months: int = 24, *, seed: int = 0,
                   segment_mix: Mapping[str, float] | None = None, annual_rate: float | None = None,
-                  shock_rate: float | None = None, systematic_sd: float | None = None,
+                  shock_rate: float | None = None, systematic_sd: float | None = None, amount_factor: float = 1.0,
                   params: PerformanceParameters | None = None) -> BookResult:
     """Simulate a book of ``n_loans`` loans for ``months`` book months (vectorised).
 
@@ -462,6 +463,9 @@ def simulate_book(n_loans: int = 10_000, months: int = 24, *, seed: int = 0,
         mimicked with a lower or higher rate); default ``book.shock_rate``.
     systematic_sd : float, optional
         Standard deviation of the common monthly factor; default ``book.systematic_sd``.
+    amount_factor : float
+        Multiplies every loan amount (1 = sized at the borrowers' repayment capacity as the course teaches;
+        1.5 = an officer who lends half as much again, e.g. under a volume bonus). Same seed, same borrowers.
     params : PerformanceParameters, optional
         Default: ``data/performance.yaml``.
 
@@ -483,7 +487,8 @@ def simulate_book(n_loans: int = 10_000, months: int = 24, *, seed: int = 0,
     """
     p = params or load_parameters()
     inputs, loans = draw_book(n_loans, months, seed=seed, params=p.book, segment_mix=segment_mix,
-                              annual_rate=annual_rate, shock_rate=shock_rate, systematic_sd=systematic_sd)
+                              annual_rate=annual_rate, shock_rate=shock_rate, systematic_sd=systematic_sd,
+                              amount_factor=amount_factor)
     return play_book(inputs, loans, p.playback.days_per_period)
 
 

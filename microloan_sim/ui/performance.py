@@ -273,10 +273,18 @@ def loan_playback(case_id: str = "C07") -> widgets.VBox:
                                      actions=actions)
         final = path.at(len(path.frame))
         loss = path.loss()
+        signals = performance.warning_signals(path)
+        fired = signals.index[signals["any"].to_numpy()]
+        if len(fired):
+            first = int(fired[0])
+            kinds = "、".join(performance.SIGNAL_LABELS[k] for k in performance.SIGNAL_LABELS if signals.loc[first, k])
+            warning = f"首次贷后预警在第 {first} 个月（{kinds}）。"
+        else:
+            warning = "还款正常期间没有触发贷后预警。"
         summary.value = (f"<div class='ml-playback-summary' data-max-dpd='{path.max_dpd}'>最长逾期 <b>{path.max_dpd}</b> 天；"
                          f"第 {len(path.frame)} 个月：五级分类 <b>{html.escape(str(final['category']))}</b>，剩余本金 "
                          f"{money(final['balance'])} 元，损失（扣除抵押和保证回收）{money(loss['loss'])} 元。"
-                         + (f"冲击：{html.escape(shocks[0].label)}。" if shocks else "") + "</div>")
+                         + (f"冲击：{html.escape(shocks[0].label)}。" if shocks else "") + html.escape(warning) + "</div>")
         replace_output(output, arrears_chart({"逾期金额": path}, "逐月逾期金额"), dpd_chart(path, "逐月逾期天数与五级分类"))
 
     def load(_change: object = None) -> None:
