@@ -20,7 +20,8 @@ Books (:func:`simulate_book`)::
 Two knobs let another engine stand for an officer's behaviour: ``shock_rate`` (monthly probability of a
 business shock per loan: a looser approval cut-off admits riskier borrowers) and ``amount_factor``
 (loans larger than the borrowers' capacity, e.g. under a volume bonus). The same seed draws the same
-borrowers, so two policies can be compared loan for loan. Every parameter is a 示例参数 in ``data/performance.yaml``.
+borrowers, so two policies can be compared loan for loan. Every parameter is a 示例参数 in
+``data/performance.yaml``.
 """
 from __future__ import annotations
 

@@ -94,7 +94,8 @@ def _profile_row(case: casebook.Case, p: PerformanceParameters, methods: Mapping
                                    for c in case.collateral if c.type != "保证人"),
         "guarantee": any(c.type == "保证人" for c in case.collateral),
         "inflow": profile["inflow"].to_numpy(),
-        "margin": float(profile["gross_profit"].sum() / profile["revenue"].sum()) if profile["revenue"].sum() > 0 else 1.0,
+        "margin": float(profile["gross_profit"].sum() / profile["revenue"].sum())
+        if profile["revenue"].sum() > 0 else 1.0,
     }
 
 
@@ -197,7 +198,8 @@ def draw_book(n_loans: int, months: int = 24, *, seed: int = 0, params: BookPara
     inflow = np.where(active, np.maximum(inflow, 0.0), 0.0)
     expected_inflow = np.where(active, expected_inflow, 0.0)
     inputs = BookInputs(principal=principal, annual_rate=float(rate), term=term, method=prof.method[pick],
-                        disbursed=disbursed, income=income, inflow=inflow, expected_inflow=expected_inflow, buffer=prof.buffer[pick] * scale,
+                        disbursed=disbursed, income=income, inflow=inflow, expected_inflow=expected_inflow,
+                        buffer=prof.buffer[pick] * scale,
                         new_lender=new_lender & active)
     loans = pd.DataFrame({"case_id": prof.case_id[pick], "segment": prof.segment[pick], "principal": principal,
                           "months": term, "method": prof.method[pick], "disbursed": disbursed + 1,
@@ -231,8 +233,8 @@ def _dues(inputs: BookInputs, t_count: int) -> tuple[np.ndarray, np.ndarray]:
 @dataclass(frozen=True)
 class BookResult:
     """A played book: loan table ``loans`` and N × T matrices ``balance`` (principal outstanding, 元),
-    ``dpd``, ``paid``, ``cash``, ``arrears``, plus ``income``, ``inflow``, ``expected_inflow`` and ``new_lender`` for the
-    early-warning signals. Book months are 1 … T (columns)."""
+    ``dpd``, ``paid``, ``cash``, ``arrears``, plus ``income``, ``inflow``, ``expected_inflow`` and ``new_lender``
+    for the early-warning signals. Book months are 1 … T (columns)."""
 
     loans: pd.DataFrame
     balance: np.ndarray

@@ -175,7 +175,7 @@ def _profile(case: Case, collections: pd.Series) -> pd.DataFrame:
         "calendar_month": [p.month for p in r.index],
         "disposable": (accrual["disposable_income"] + r["depreciation"]).to_numpy(dtype=float),
         "inflow": collections.to_numpy(dtype=float) + r["other_income"].to_numpy(dtype=float),
-        "revenue": r["revenue"].to_numpy(dtype=float) if case.segment != "consumer" else r["other_income"].to_numpy(dtype=float),
+        "revenue": (r["revenue"] if case.segment != "consumer" else r["other_income"]).to_numpy(dtype=float),
         "gross_profit": (r["revenue"] - r["cost_of_goods_sold"]).to_numpy(dtype=float)
         if case.segment != "consumer" else r["other_income"].to_numpy(dtype=float),
     })
@@ -206,7 +206,8 @@ def project(case: Case, horizon: int, *, shocks: Sequence[Shock | dict[str, Any]
     revenue = profile["revenue"].reindex(calendar).to_numpy() * factor
     gross = profile["gross_profit"].reindex(calendar).to_numpy() * factor
     # growth adds gross profit; fixed costs and the household stay as they were
-    disposable = profile["disposable"].reindex(calendar).to_numpy() + (factor - 1) * profile["gross_profit"].reindex(calendar).to_numpy()
+    base_gross = profile["gross_profit"].reindex(calendar).to_numpy()
+    disposable = profile["disposable"].reindex(calendar).to_numpy() + (factor - 1) * base_gross
     inflow = profile["inflow"].reindex(calendar).to_numpy() * factor
     expected_inflow = inflow.copy()
     margin = np.divide(gross, revenue, out=np.ones_like(gross), where=revenue > 0)
