@@ -29,6 +29,7 @@ DASHBOARDS = {
     "course/04e_额度测算.ipynb": (".ml-binding", (".ml-sizing-method select", 2, ".ml-binding")),
     "course/05b_合作微贷.ipynb": (".ml-compare-summary", (".ml-case select", 2, ".widget-output table")),
     "exercises/ex01_报表重构.ipynb": (".ml-learner input", None),
+    "course/03b_流程风险管控.ipynb": (".ml-review-cost table", (".ml-playback select", 1, ".ml-playback-summary")),
 }
 
 

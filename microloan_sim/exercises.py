@@ -69,6 +69,8 @@ class ExerciseSpec(BaseModel):
     items: list[ItemSpec] = Field(min_length=1)
     pool: list[str] = Field(default=[], description="product ids the variant draws from (ex05)")
     show_case_documents: bool = True
+    consequence_shocks: list[dict[str, Any]] = Field(
+        default=[], description="shocks under which the learner's own decision is played forward (ex06)")
 
 
 @dataclass(frozen=True)
@@ -237,8 +239,9 @@ class Exercise:
             return result("manual" if value else "missing", 0.0, "" if value else item.hint)
         if value is None:
             return result("missing", 0.0, item.hint)
-        if item.kind == "choice":
-            return result("correct", 1.0) if value == expected else result("wrong", 0.0, item.hint)
+        if item.kind == "choice":  # the key is one option, or a list of equally good options
+            accepted = expected if isinstance(expected, (list, tuple)) else [expected]
+            return result("correct", 1.0) if value in accepted else result("wrong", 0.0, item.hint)
         assert isinstance(value, float)
         error = abs(value - float(expected))
         if error <= item.abs_tolerance:
@@ -388,6 +391,89 @@ def _decision_key(case: casebook.Case) -> dict[str, Any]:
         decision = "批准"
     return {"average_disposable": statements.income_statement(case).average_disposable_income, "grade": grade,
             "recommended": advice.amount, "cheapest_product": cheapest, "decision": decision, "reasoning": None}
+
+
+# --------------------------------------------------------------------------- consequences: the decision played forward
+
+@dataclass(frozen=True)
+class Consequence:
+    """The learner's own decision played forward on the performance engine (shown with the feedback)."""
+
+    note: str
+    path: Any = None          # a performance.LoanPath, or None when nothing was lent
+    report_month: int = 12
+
+
+def consequence(exercise_id: str, answers: dict[str, Any], variant: int | str | None) -> Consequence | None:
+    """Play the learner's decision forward (ex06: amount, the case's term and the segment's method) under the
+    exercise's stated shocks; ``None`` for exercises without consequences or answers that cannot be read.
+
+    Examples
+    --------
+    >>> c = consequence("ex06", {"recommended": "80000", "decision": "批准"}, "学员-01")
+    >>> c.path is not None and "12 个月后" in c.note
+    True
+    >>> consequence("ex06", {"decision": "拒绝"}, "学员-01").path is None
+    True
+    """
+    exercise = get(exercise_id)
+    if not exercise.spec.consequence_shocks:
+        return None
+    from . import performance, sizing
+    from .schedules import METHODS
+
+    case = exercise.case(variant)
+    stated = [performance.Shock(**shock) for shock in exercise.spec.consequence_shocks]
+    described = "；".join(shock.label for shock in stated)
+    if answers.get("decision") == "拒绝":
+        return Consequence(f"你拒绝了这笔贷款，没有放款，也就没有贷后回放（设定的情景：{described}）。")
+    try:
+        amount = parse_answer(answers.get("recommended"), "money", "建议额度")
+    except InputError:
+        return None
+    if not isinstance(amount, float) or amount <= 0:
+        return None
+    defaults = sizing.load_parameters().defaults
+    method = defaults.method_by_segment.get(case.segment, "equal_installment")
+    path = performance.play_loan(case, amount, defaults.annual_rate, case.request.months, method, shocks=stated)
+    row = path.at(12)
+    late = (f"逾期 {int(row['dpd'])} 天、逾期金额 {row['arrears']:,.0f} 元，五级分类为{row['category']}"
+            if row["dpd"] > 0 else f"没有逾期（五级分类：{row['category']}）")
+    worst = f"；整个回放期最长逾期 {path.max_dpd} 天" if path.max_dpd > 0 else ""
+    return Consequence(f"按你的决定放款 {amount:,.0f} 元、{case.request.months} 个月（"
+                       f"{METHODS[method]}，年利率 {defaults.annual_rate:.1%}），"
+                       f"在设定情景（{described}）下逐月回放：12 个月后{late}{worst}。情景为示例参数。", path)
+
+
+# --------------------------------------------------------------------------- ex08: red flags in the loan file (03b)
+
+@exercise_briefing("ex08")
+def _review_briefing(case: casebook.Case) -> Briefing:
+    import pandas as pd
+
+    from .performance import load_review
+
+    review = load_review()
+    flags = review.variant_flags(case.variant)
+    table = pd.DataFrame({"环节": [f"第 {i} 环节 {s.name}" for i, s in enumerate(review.stages, start=1)],
+                          "档案摘要": [s.document if flags[s.id] else s.clean_document for s in review.stages]})
+    loan = review.spec.loan
+    note = (f"借款人：{case.title}（{case.borrower.name}），申请 {loan.amount:,.0f} 元、{loan.months} 个月，"
+            f"用途：{case.request.purpose}。下表是你这份档案在八个环节的摘要（教学虚构）。")
+    return Briefing(note, {"贷款档案": table})
+
+
+@expected_answers("ex08")
+def _review_key(case: casebook.Case) -> dict[str, Any]:
+    from .performance import load_review
+
+    review = load_review()
+    flags = review.variant_flags(case.variant)
+    key: dict[str, Any] = {"findings": None}
+    for stage in review.stages:
+        key[stage.id] = [c for c, spec in stage.choices.items() if spec.outcome == "caught"] if flags[stage.id] \
+            else "通过"
+    return key
 
 
 # --------------------------------------------------------------------------- ex02: cross-verification

@@ -32,6 +32,13 @@ DASHBOARDS = {
     "granularity_simulator": "portfolio",
     "economics_explorer": "portfolio",
     "incentive_simulator": "portfolio",
+    "loan_file_review": "performance",
+    "loan_playback": "performance",
+    "book_dashboard": "performance",
+    "early_warning_tuner": "performance",
+    "collections_ladder": "performance",
+    "review_cost_table": "performance",
+    "classification_floor_table": "performance",
 }
 
 

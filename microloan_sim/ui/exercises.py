@@ -143,7 +143,16 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
             except InputError as exc:
                 note = str(exc)
         extra = f"<p>{html.escape(note)}</p>" if note else ""
-        replace_output(feedback, feedback_view(result) + extra)
+        later = exercises.consequence(exercise.id, answers, who)
+        if later is None:
+            replace_output(feedback, feedback_view(result) + extra)
+            return
+        from .performance import arrears_chart
+
+        story = f"<div class='ml-consequence'><b>12 个月后</b>：{html.escape(later.note)}</div>"
+        charts = [arrears_chart({"你的决定": later.path}, "你的决定：逐月逾期金额", later.report_month)] \
+            if later.path is not None else []
+        replace_output(feedback, feedback_view(result) + extra + story, *charts)
 
     start.on_click(show_documents)
     learner.observe(show_documents, names="value")
