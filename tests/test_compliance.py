@@ -208,16 +208,16 @@ def test_sample_contract_has_each_planted_defect() -> None:
 # --------------------------------------------------------------------------- disclosure
 
 def test_upfront_interest_on_a_bullet_loan_by_hand() -> None:
-    """10,000 元 for 12 months, 月息 1 % (12 %/yr), 利随本清. Without 砍头息 the borrower gets 10,000 and repays 11,200:
-    IRR = 12 × (1.12^(1/12) − 1) = 11.39 %. With 1,200 deducted he gets 8,800 and repays 10,000:
-    12 × ((10,000/8,800)^(1/12) − 1) = 12.85 %. 第670条: interest only on 8,800 → 8,800 × 1.12 = 9,856 owed,
-    144 元 over-collected."""
+    """10,000 元 for 12 months, 月息 1 % (12 %/yr), 利随本清. One repayment after a year, so the IRR period is the
+    year (PBoC 2021 No. 3: the loan's real repayment period). Without 砍头息 the borrower gets 10,000 and repays
+    11,200: 12 %. With 1,200 deducted he gets 8,800 and repays 10,000: 10,000 / 8,800 − 1 = 13.64 %.
+    第670条: interest only on 8,800 → 8,800 × 1.12 = 9,856 owed, 144 元 over-collected."""
     base = Offer(10_000, 12, 0.01, quote_unit="月息", method="利随本清", shown_annual_rate=0.12)
     plain = check_disclosure(base)
-    assert plain.rate.irr_rate == pytest.approx(12 * (1.12 ** (1 / 12) - 1), abs=1e-6)
+    assert plain.rate.irr_rate == pytest.approx(0.12, abs=1e-6)
     assert codes(plain.findings) == []
     cut = check_disclosure(base.with_changes(interest_upfront=True))
-    assert cut.rate.irr_rate == pytest.approx(12 * ((10_000 / 8_800) ** (1 / 12) - 1), abs=1e-6)
+    assert cut.rate.irr_rate == pytest.approx(10_000 / 8_800 - 1, abs=1e-6)
     assert cut.rate.net_received == pytest.approx(8_800)
     assert cut.legally_owed == pytest.approx(9_856)
     assert cut.over_collected == pytest.approx(144)
