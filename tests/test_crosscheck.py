@@ -582,3 +582,12 @@ def test_a_deviation_that_rounds_to_zero_is_never_shown_as_minus_zero() -> None:
     for case_id in ("C01", "C02", "C03"):
         for result in ml.crosscheck.run_all(ml.casebook.load_case(case_id)):
             assert "-0.0%" not in result.explanation, result.explanation
+
+
+def test_unexplained_equity_reads_as_hidden_debt_not_a_relatives_injection() -> None:
+    """Domain §2.2, source example: 应有 373,680 vs 实际 519,000 → −29.89 %. Past profit below today's net worth
+    suggests hidden liabilities (betax.cn/513); a loan from relatives is a liability, never an equity injection."""
+    result = cc.equity_check(60_000, 486_180, 0, 12_000, 0, 160_500, 519_000, 24, 20_258)
+    assert round(result.deviation, 4) == -0.2989
+    assert "隐性负债" in result.explanation
+    assert "注资（亲友借款" not in result.explanation

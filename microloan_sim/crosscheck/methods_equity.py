@@ -15,8 +15,10 @@ def equity_check(opening_equity: float, period_profit: float, injections: float,
     ``应有权益 = 初始权益 + 期间利润 + (注资 − 提款) + (升值 − 折旧)``;
     ``偏差率 = (应有权益 − 实际权益) ÷ 月份数 ÷ 平均月可支配资金``.
 
-    A positive deviation (应有 > 实际) means equity is missing: hidden debt, over-stated profit or unrecorded
-    withdrawals. A negative one means unexplained equity: under-stated profit or unrecorded injections.
+    A positive deviation (应有 > 实际) means equity is missing: over-stated profit or unrecorded withdrawals.
+    A negative one means unexplained equity: past profit does not explain today's net worth, which points to
+    hidden liabilities (assets bought with undeclared borrowing such as a loan from relatives: a liability,
+    never an injection) or under-stated past profit (domain §2.2).
 
     Parameters
     ----------
@@ -59,7 +61,8 @@ def equity_check(opening_equity: float, period_profit: float, injections: float,
     elif deviation > 0:
         meaning = "应有权益高于实际权益：可能有隐性负债、利润被夸大或有未说明的提款（如购房、借给他人）。"
     else:
-        meaning = "实际权益高于应有权益：可能少报了利润，或有未说明的注资（亲友借款、其他收入）。"
+        meaning = ("实际权益高于应有权益：历史利润累积不足以解释现有净资产，可能有隐性负债（资产靠未申报的借款购置，"
+                   "如亲友借款——借款是负债，不是注资），或过去少报了利润。")
     explanation = (f"依据期初权益 {values['初始权益']:,.0f} 元、{n:g} 个月累计利润 {values['期间利润']:,.0f} 元、"
                    f"注资与提款、升值与折旧推算应有权益 {expected:,.0f} 元；今日重构的资产负债表显示实际权益 "
                    f"{values['实际权益']:,.0f} 元，偏差率 {deviation:.2%}。{meaning}")
@@ -126,7 +129,8 @@ def equity_check_b(opening_equity: float, period_income: float, major_expenses: 
         what="应有权益", reported_label="今日实际权益",
         higher=("应有权益高于实际权益（权益缺失）：可能有隐性负债、期间收入被夸大，或有未记录的提款、"
                 "大项支出或表外资产。"),
-        lower="实际权益高于应有权益（权益来源不明）：可能少报了期间收入，或有未说明的注资（亲友借款、其他收入）。",
+        lower=("实际权益高于应有权益（权益来源不明）：可能有未申报的借款（亲友借款等隐性负债，借款是负债而不是注资），"
+               "或少报了期间收入。"),
         evidence=("期初资产负债表", "损益表（分析期间收入）", "大项支出与表外资产清单", "今日资产负债表"),
         details={"权益差额": gap, "分析期间累计收入": income},
     )
