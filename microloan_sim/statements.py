@@ -196,6 +196,8 @@ class IncomeStatement:
     basis: Basis
     monthly: pd.DataFrame
     expense_lines: tuple[str, ...]
+    #: the case's own names for lines, e.g. 工资收入 for a salaried borrower's ``other_income``
+    line_names: tuple[tuple[str, str], ...] = ()
 
     @property
     def net_profit(self) -> pd.Series:
@@ -230,7 +232,8 @@ class IncomeStatement:
         table.columns = [str(m) for m in self.monthly.index]
         table["合计"] = table.sum(axis=1)
         table["月平均"] = table.iloc[:, :-1].mean(axis=1)
-        names = {**{k: label(k) for k in order}, **(CASH_BASIS_LINES if self.basis == "cash" else {})}
+        names = {**{k: label(k) for k in order}, **(CASH_BASIS_LINES if self.basis == "cash" else {}),
+                 **dict(self.line_names)}
         table.index = [names[k] for k in order]
         table.index.name = f"项目（{label(self.basis)}，元）"
         return table
@@ -277,7 +280,14 @@ def income_statement(case: Case, basis: str = "accrual") -> IncomeStatement:
     m["private_loan_payments"] = led["private_loan_payments"]
     m["disposable_income"] = (m["net_profit"] + m["other_income"] - m["household_expenses"]
                               - m["private_loan_payments"])
-    return IncomeStatement(chosen, m, tuple(lines))
+    return IncomeStatement(chosen, m, tuple(lines), _line_names(case))
+
+
+def _line_names(case: Case) -> tuple[tuple[str, str], ...]:
+    """A salaried borrower's wages are the main income, not 家庭其他收入 (domain §1.5: 工资性项目)."""
+    if case.segment == "consumer" and case.income_source == "工资性项目":
+        return (("other_income", "工资收入（主要收入）"),)
+    return ()
 
 
 def month_profit(revenue: float, variable_costs: float, operating_expenses: float, business_instalment: float,

@@ -244,3 +244,12 @@ def test_sales_margin_does_not_subtract_principal() -> None:
     last_profit = float(pnl["net_profit"].iloc[last].sum()) + float(records["business_loan_principal"].iloc[last].sum())
     assert ml.sizing.case_working_capital(case).profit_margin == pytest.approx(
         last_profit / float(records["revenue"].iloc[last].sum()))
+
+
+def test_a_salary_that_is_the_main_income_is_not_other_income() -> None:
+    """C06 is a salaried nurse (income_source 工资性项目, domain §1.5): her wages are her main income, so the
+    income statement names the line 工资收入, not 家庭其他收入; a shop owner's side income stays 家庭其他收入."""
+    c06 = ml.statements.income_statement(ml.casebook.load_case("C06")).to_frame()
+    assert "工资收入（主要收入）" in c06.index and "家庭其他收入" not in c06.index
+    c01 = ml.statements.income_statement(ml.casebook.load_case("C01")).to_frame()
+    assert "家庭其他收入" in c01.index
