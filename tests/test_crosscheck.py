@@ -265,27 +265,27 @@ def test_receivables_pattern_source_example() -> None:
 def test_source_disagreement_wide_spread() -> None:
     # borrower 100,000; spouse 90,000; employee 120,000; supplier 95,000
     # others' median = median(90,000, 120,000, 95,000) = 95,000
-    # spread = (120,000 − 90,000) / 100,000 = 0.30 → beyond 25 % → 矛盾
+    # spread = (120,000 − 90,000) / median of all 97,500 = 0.3077 → beyond 25 % → 矛盾
     r = cc.source_disagreement_check({"借款人": 100_000, "配偶": 90_000, "店员": 120_000, "供应商": 95_000})
     assert r.expected == pytest.approx(95_000)
     assert r.reported == pytest.approx(100_000)
-    assert r.deviation == pytest.approx(0.30)
+    assert r.deviation == pytest.approx(30_000 / 97_500)
     assert r.verdict is Verdict.CONTRADICTION
     assert "最高为店员" in r.explanation and "最低为配偶" in r.explanation
     assert r.evidence == ("借款人的陈述", "配偶的陈述", "店员的陈述", "供应商的陈述")
 
 
 def test_source_disagreement_close_figures() -> None:
-    # borrower 100,000; spouse 98,000; employee 104,000 → spread 6,000 / 100,000 = 0.06 → 一致;
+    # borrower 100,000; spouse 98,000; employee 104,000 → spread 6,000 / median 100,000 = 0.06 → 一致;
     # others' median = (98,000 + 104,000) / 2 = 101,000
     statements = {"借款人": 100_000, "配偶": 98_000, "店员": 104_000}
     r = cc.source_disagreement_check(statements)
     assert r.expected == pytest.approx(101_000)
     assert r.deviation == pytest.approx(0.06)
     assert r.verdict is Verdict.CONSISTENT
-    # checking the spouse's figure instead: 6,000 / 98,000 = 0.0612; others' median (100,000 + 104,000) / 2
+    # checking the spouse's figure instead: the same spread (symmetric); others' median (100,000 + 104,000) / 2
     r = cc.source_disagreement_check(statements, reported_by="配偶")
-    assert r.deviation == pytest.approx(6_000 / 98_000)
+    assert r.deviation == pytest.approx(0.06)
     assert r.expected == pytest.approx(102_000)
 
 
@@ -325,8 +325,10 @@ def test_source_spread_is_non_negative_and_order_free(statements: dict[str, floa
     reordered = dict(reversed(list(statements.items())))
     assert r.deviation >= 0
     assert cc.source_disagreement_check(reordered, reported_by=who).deviation == pytest.approx(r.deviation)
-    spread = (max(statements.values()) - min(statements.values())) / statements[who]
-    assert r.deviation == pytest.approx(spread)
+    values = sorted(statements.values())
+    middle = len(values) // 2
+    median = values[middle] if len(values) % 2 else (values[middle - 1] + values[middle]) / 2
+    assert r.deviation == pytest.approx((values[-1] - values[0]) / median)
 
 
 # --------------------------------------------------------------------------- group 7: logic and ratios
@@ -591,3 +593,16 @@ def test_unexplained_equity_reads_as_hidden_debt_not_a_relatives_injection() -> 
     assert round(result.deviation, 4) == -0.2989
     assert "隐性负债" in result.explanation
     assert "注资（亲友借款" not in result.explanation
+
+
+def test_source_disagreement_spread_is_symmetric() -> None:
+    """不同来源核对 (domain §2.4 #6): the spread is (highest − lowest) ÷ the median of all sources, so the same four
+    figures give the same deviation whoever is checked, and a borrower who under-states is judged like one who
+    over-states. By hand: (120,000 − 90,000) ÷ 97,500 = 30.77 %. (Before: ÷ the checked source's own figure,
+    30 % for the borrower's 100,000 but 33.3 % for the spouse's 90,000.)"""
+    figures = {"借款人": 100_000, "配偶": 90_000, "店员": 120_000, "供应商": 95_000}
+    spreads = {who: cc.source_disagreement_check(figures, reported_by=who).deviation for who in figures}
+    assert all(v == pytest.approx(30_000 / 97_500) for v in spreads.values())
+    low = cc.source_disagreement_check({"借款人": 80_000, "配偶": 100_000})
+    high = cc.source_disagreement_check({"借款人": 100_000, "配偶": 80_000})
+    assert low.deviation == pytest.approx(high.deviation)

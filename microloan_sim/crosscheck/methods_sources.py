@@ -17,7 +17,8 @@ def source_disagreement_check(statements: Mapping[str, float], reported_by: str 
     """不同来源核对 (domain §2.1, §2.4 #6): the same figure as told by different people or documents.
 
     ``expected`` is the median of the *other* sources, ``reported`` the figure of ``reported_by`` (default:
-    the first source). The deviation is this method's own: the spread ``(最高 − 最低) ÷ 申报值`` (≥ 0).
+    the first source). The deviation is this method's own: the spread ``(最高 − 最低) ÷ 各来源的中位数`` (≥ 0),
+    symmetric: it does not depend on which source is checked, nor on whether that source said more or less.
 
     Parameters
     ----------
@@ -33,8 +34,8 @@ def source_disagreement_check(statements: Mapping[str, float], reported_by: str 
     Examples
     --------
     >>> r = source_disagreement_check({"借款人": 100_000, "配偶": 90_000, "店员": 120_000, "供应商": 95_000})
-    >>> r.expected, r.deviation, r.verdict.value
-    (95000.0, 0.3, '矛盾')
+    >>> r.expected, round(r.deviation, 4), r.verdict.value      # (120,000 − 90,000) ÷ 97,500
+    (95000.0, 0.3077, '矛盾')
     """
     if not isinstance(statements, Mapping):
         raise InputError("应为“来源 → 数值”的对照表", field=f"各来源的{item}")
@@ -51,7 +52,7 @@ def source_disagreement_check(statements: Mapping[str, float], reported_by: str 
     expected = float(others.median())
     series = pd.Series(values)
     high, low = str(series.idxmax()), str(series.idxmin())
-    spread = (float(series.max()) - float(series.min())) / reported
+    spread = (float(series.max()) - float(series.min())) / float(series.median())
     listing = "，".join(f"{k} {format_value(v, unit)}" for k, v in values.items())
     if reported == expected:
         position = f"{who}的说法与其他来源的中位数相同"
