@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import microloan_sim as ml
 from microloan_sim import crosscheck as cc
 from microloan_sim import offsite as off
 from microloan_sim._data import data_path
@@ -422,3 +423,39 @@ def test_findings_never_print_minus_zero_for_one_way_related_transfers() -> None
     report = off.analyse(frame(rows), related_parties=["李娜"])
     text = next(n for n in report.findings() if "家庭成员" in n)
     assert "合计流入 6,000 元，流出 0 元" in text and "-0" not in text
+
+
+def test_wages_paid_in_are_not_business_income() -> None:
+    """C03's interview: the spouse 张桂兰 earns about 2,600 元 a month at the food factory, paid in as 代发工资.
+    That is household wage income, so off-site analysis must not count it as possible sales (domain §2.4 #3:
+    流水核定法 removes non-sales inflows)."""
+    case = ml.casebook.load_case("C03")
+    tx = ml.documents.build_documents(case).bank_transactions
+    report = ml.offsite.analyse(tx, borrower_name=case.borrower.name)
+    wages = report.transactions[report.transactions["salary"]]
+    assert len(wages) == 12 and (wages["amount"] > 0).all()
+    assert report.transactions.loc[wages.index, "non_sales_inflow"].all()
+    business = report.monthly["business_inflow"].sum()
+    assert business == pytest.approx(report.monthly["inflow"].sum() - report.transactions.loc[
+        report.transactions["non_sales_inflow"], "amount"].sum())
+
+
+def test_regular_payments_to_a_private_person_are_found() -> None:
+    """An officer finds hidden debt in the statement as regular transfers to a private person. By hand: 3,000,
+    3,000 and 3,100 元 to 赵建军 in three months (each within 15 % of the 3,033 average) → listed; a one-off 800
+    to 李明, staff wages (memo 工资) and a supplier are not."""
+    tx = pd.DataFrame({
+        "date": ["2025-01-05", "2025-01-08", "2025-01-10", "2025-02-05", "2025-02-10", "2025-03-05", "2025-03-09",
+                 "2025-03-10"],
+        "amount": [-3_000, -20_000, -3_500, -3_000, -3_500, -3_100, -800, -3_500],
+        "counterparty": ["赵建军", "某某批发部", "陈丽", "赵建军", "陈丽", "赵建军", "李明", "陈丽"],
+        "description": ["转账", "货款", "工资", "转账", "工资", "转账", "转账", "工资"]})
+    report = ml.offsite.analyse(tx)
+    table = report.recurring_private
+    assert table.index.tolist() == ["赵建军"]
+    assert table.loc["赵建军", "合计（元）"] == 9_100 and table.loc["赵建军", "月份数"] == 3
+    assert any("赵建军" in note and "隐性负债" in note for note in report.findings())
+    # C01's monthly 2,860 元 to 周海涛 (memo 还款) is found in its generated statement.
+    c01 = ml.casebook.load_case("C01")
+    found = ml.offsite.analyse(ml.documents.build_documents(c01).bank_transactions, borrower_name=c01.borrower.name)
+    assert "周海涛" in found.recurring_private.index

@@ -104,7 +104,9 @@ def _bank_checks(case: Case, docs: Any, basis: _Basis, period: str) -> list[Chec
     identified = business & tx["description"].str.contains(_NON_SALES_WORDS, regex=True)
     business_total = report.average_monthly_business_inflow * len(report.monthly)
     if basis.salary is not None:
-        payroll = float(amount[business & tx["description"].str.contains("工资")].sum()) / n
+        # wages are household income, never sales (offsite marks them non-sales): count them here directly
+        paid_in = (amount > 0) & ~(tx["related_party"] | tx["self_transfer"] | tx["pass_through"])
+        payroll = float(amount[paid_in & tx["salary"] & tx["description"].str.contains("工资")].sum()) / n
         out.append(_cite(salary_from_payroll(payroll, basis.salary), cite_bank))
     elif basis.sales > 0:
         other = float(amount[identified].sum())

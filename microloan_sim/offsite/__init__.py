@@ -42,7 +42,7 @@ from __future__ import annotations
 
 # The public face: every name of __all__, and the constants callers read (column and counterparty tables,
 # the simulated shop's suppliers and customers).
-from .flags import COMPOUND_SURNAMES, FLAG_LABELS, LISTED_FLAGS, annotate
+from .flags import COMPOUND_SURNAMES, FLAG_LABELS, LISTED_FLAGS, annotate, recurring_private_payments
 from .flows import Concentration, concentration, monthly_flows, seasonality
 from .thresholds import OffsiteParameters, parameters, with_parameters
 from .read import (COLUMN_ALIASES, COLUMN_LABELS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, read_transactions,
@@ -52,6 +52,7 @@ from .simulate import BUSINESS_CUSTOMERS, SETTLEMENT, SUPPLIERS, TAX_OFFICE, UTI
 
 __all__ = [
     "COLUMN_ALIASES", "FLAG_LABELS", "LISTED_FLAGS", "Concentration", "OffsiteParameters", "OffsiteReport", "analyse",
-    "annotate", "concentration", "monthly_flows", "parameters", "read_transactions", "seasonality",
+    "annotate", "concentration", "monthly_flows", "parameters", "read_transactions", "recurring_private_payments",
+    "seasonality",
     "simulate_transactions", "to_frame", "validate_transactions", "with_parameters",
 ]

@@ -39,6 +39,10 @@ _ORGANISATION = re.compile(
     r"(?:公司|有限|集团|银行|信用社|超市|商场|中心|合作社|学校|医院|财付通|支付宝|委员会|政府|供电|自来水|燃气|税务|"
     r"保险|证券|基金|移动|联通|电信|加油|物业|批发|商行|门市)|[店厂局行社所站馆院场部司队会处]$")
 _LOAN_WORDS = re.compile(r"贷款发放|放款|借款|贷款入账")
+#: Wages paid in by an employer (代发工资): household income, never sales.
+_SALARY_WORDS = re.compile(r"代发|工资|薪金|薪资|绩效")
+#: Outflows whose memo explains them as an operating cost (staff wages, rent, goods): not a hidden lender.
+_EXPLAINED_OUTFLOW = re.compile(r"工资|薪|房租|租金|货款|进货|水电")
 
 
 def _surname(name: str) -> str:
@@ -158,6 +162,48 @@ def _annotate(tx: pd.DataFrame, related_parties: Iterable[str], borrower_name: s
     through[pairs["out_id"].to_numpy(dtype=np.int64)] = True
     out["pass_through"] = through
     loan = out["description"].str.contains(_LOAN_WORDS.pattern, regex=True) & (amount > 0)
+    out["salary"] = out["description"].str.contains(_SALARY_WORDS.pattern, regex=True) & (amount > 0)
+    out["private_person"] = kinds["person"].to_numpy()[codes] & ~out["related_party"] & ~out["self_transfer"]
     out["non_sales_inflow"] = (amount > 0) & (out["related_party"] | out["self_transfer"] | out["pass_through"]
-                                              | loan)
+                                              | loan | out["salary"])
     return out, pairs, has_time
+
+
+def recurring_private_payments(annotated: pd.DataFrame, params: OffsiteParameters | None = None) -> pd.DataFrame:
+    """Regular payments to the same private person (定期付给个人): how an officer finds undeclared private loans.
+
+    A counterparty counts when it is a person (not a shop or company, not family or the borrower's own account),
+    the memo does not explain the payment as wages, rent or goods, it is paid in at least
+    ``recurring_min_months`` different months, every payment within ``recurring_tolerance`` of the average,
+    and the average is at least ``recurring_min_amount`` (示例参数, ``crosscheck.yaml``).
+
+    Examples
+    --------
+    >>> tx = validate_transactions(pd.DataFrame({
+    ...     "date": ["2025-01-05", "2025-01-08", "2025-02-05", "2025-03-05", "2025-03-09"],
+    ...     "amount": [-3_000, -2_000, -3_000, -3_100, -800],
+    ...     "counterparty": ["赵建军", "某某批发部", "赵建军", "赵建军", "李明"],
+    ...     "description": ["转账", "货款", "转账", "转账", "转账"]}))
+    >>> table = recurring_private_payments(annotate(tx))
+    >>> table.index.tolist(), int(table.loc["赵建军", "月份数"])
+    (['赵建军'], 3)
+    """
+    p = params or parameters()
+    columns = ["月份数", "笔数", "平均每笔（元）", "合计（元）", "首次", "最近"]
+    explained = annotated["description"].str.contains(_EXPLAINED_OUTFLOW.pattern, regex=True)
+    out = annotated[(annotated["amount"] < 0) & annotated["private_person"] & ~explained]
+    if out.empty:
+        return pd.DataFrame(columns=columns).rename_axis("交易对手")
+    size = out["amount"].abs()
+    grouped = out.assign(size=size).groupby("counterparty", sort=False)
+    table = pd.DataFrame({
+        "月份数": grouped["month"].nunique(), "笔数": grouped["size"].size(),
+        "平均每笔（元）": grouped["size"].mean(), "合计（元）": grouped["size"].sum(),
+        "最大偏离": grouped["size"].agg(lambda v: float((v - v.mean()).abs().max() / v.mean())),
+        "首次": grouped["date"].min().dt.strftime("%Y-%m-%d"), "最近": grouped["date"].max().dt.strftime("%Y-%m-%d"),
+    })
+    keep = ((table["月份数"] >= p.recurring_min_months) & (table["最大偏离"] <= p.recurring_tolerance)
+            & (table["平均每笔（元）"] >= p.recurring_min_amount))
+    result = table.loc[keep, columns].sort_values("合计（元）", ascending=False)
+    result.index.name = "交易对手"
+    return result

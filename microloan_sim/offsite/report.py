@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .flags import FLAG_LABELS, LISTED_FLAGS, _annotate
+from .flags import FLAG_LABELS, LISTED_FLAGS, _annotate, recurring_private_payments
 from .flows import Concentration, concentration, monthly_flows, seasonality
 from .thresholds import OffsiteParameters, parameters
 from .read import validate_transactions
@@ -39,6 +39,8 @@ class OffsiteReport:
     has_time : bool
         Whether the statement carries times of day (needed for the late-night check).
     params : OffsiteParameters
+    recurring_private : DataFrame
+        Regular payments to the same private person (:func:`recurring_private_payments`): possible hidden debt.
     """
 
     transactions: pd.DataFrame
@@ -54,6 +56,7 @@ class OffsiteReport:
     flags: pd.DataFrame
     has_time: bool
     params: OffsiteParameters = field(default_factory=OffsiteParameters)
+    recurring_private: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def average_monthly_inflow(self) -> float:
@@ -88,6 +91,8 @@ class OffsiteReport:
             "整数金额笔数": float(len(self.round_numbers)),
             "关联方交易笔数": float(len(self.related)),
             "过账/走账对数": float(len(self.pass_through)),
+            "定期付给个人的对手数": float(len(self.recurring_private)),
+            "代发工资流入（元）": float(self.transactions.loc[self.transactions["salary"], "amount"].sum()),
             "月末集中月份数": float(len(self.burst_months)),
         }, name="非现场调查摘要")
 
@@ -123,6 +128,14 @@ class OffsiteReport:
         if len(self.pass_through):
             notes.append(f"发现 {len(self.pass_through)} 对同日快进快出、金额相近的交易（过账/走账），"
                          f"可能是为做大流水或替他人过账，计算销售额时应剔除。")
+        salary = self.transactions[self.transactions["salary"]]
+        if len(salary):
+            notes.append(f"代发工资等工资性流入 {len(salary)} 笔，合计 {salary['amount'].sum():,.0f} 元：这是家庭工资收入，"
+                         f"不是经营收入，已从经营性流入中剔除。")
+        for who, row in self.recurring_private.iterrows():
+            notes.append(f"每月定期转给个人“{who}”：{int(row['月份数'])} 个月共 {int(row['笔数'])} 笔，平均每笔 "
+                         f"{row['平均每笔（元）']:,.0f} 元，合计 {row['合计（元）']:,.0f} 元。可能是未申报的私人借款还款"
+                         f"（隐性负债），请向借款人核实并与申报的负债对照。")
         if len(self.burst_months):
             months = "、".join(map(str, self.burst_months.index))
             notes.append(f"{months} 的资金集中在月末最后 {p.month_end_days} 天进出，注意是否“冲时点”。")
@@ -218,6 +231,7 @@ def analyse(df: pd.DataFrame, related_parties: Iterable[str] = (), *, borrower_n
         flags=long,
         has_time=has_time,
         params=p,
+        recurring_private=recurring_private_payments(tx, p),
     )
 
 

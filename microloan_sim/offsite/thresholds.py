@@ -31,6 +31,9 @@ class OffsiteParameters:
     top_n: int = 5
     hhi_moderate: float = 0.15
     hhi_high: float = 0.25
+    recurring_min_months: int = 3
+    recurring_tolerance: float = 0.15
+    recurring_min_amount: float = 500.0
     holidays: tuple[date, ...] = ()
 
 
@@ -78,6 +81,9 @@ def parameters(path: Path | str | None = None) -> OffsiteParameters:
         month_end_days=int(number("month_end_days", minimum=1, maximum=10)),
         month_end_burst_share=number("month_end_burst_share", strictly_positive=True, maximum=1),
         pass_through_tolerance=number("pass_through_tolerance", minimum=0, maximum=0.5),
+        recurring_min_months=int(number("recurring_min_months", minimum=2, maximum=24)),
+        recurring_tolerance=number("recurring_tolerance", minimum=0, maximum=1),
+        recurring_min_amount=number("recurring_min_amount", minimum=0),
         pass_through_min_amount=number("pass_through_min_amount", minimum=0),
         same_surname_min_amount=number("same_surname_min_amount", minimum=0),
         top_n=int(number("top_n", minimum=1)),
