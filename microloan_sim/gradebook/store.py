@@ -457,7 +457,7 @@ class Gradebook:
         if isinstance(submission_id, bool) or not isinstance(submission_id, int):
             raise InputError(f"应为整数（收到 {submission_id!r}）", field="提交编号")
 
-        def work(connection: Connection) -> None:
+        def work(connection: Connection) -> list[dict[str, Any]]:
             row = connection.execute(select(submissions.c["items"]).where(submissions.c.id == submission_id)).first()
             if row is None:
                 raise InputError(f"没有编号为 {submission_id} 的提交", field="提交编号")
