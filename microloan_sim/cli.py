@@ -274,7 +274,7 @@ def _gradebook_export(args: argparse.Namespace) -> int:
     with _open_book(args) as book:
         output = Path(args.output) if args.output else (
             book.data_dir / "exports" / f"成绩册-{datetime.now():%Y%m%d-%H%M%S}.{args.format}")
-        bar = _ProgressBar("导出", minimum=2000)
+        bar = _ProgressBar("导出")
         try:
             path = book.export(output, args.format, on_progress=bar)
         finally:

@@ -471,11 +471,17 @@ def test_long_imports_and_exports_show_a_progress_bar(tmp_path: Path) -> None:
             for n in range(210):  # the same graded result, distinct receipts (the CLI re-grades them all)
                 laptop.record(f"学员-{n:03d}", wrong, result)
         env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"}
-        run = subprocess.run([sys.executable, "-m", "microloan_sim.cli", "gradebook", "import",
-                              str(tmp_path / "laptop" / "receipts"), "--data-dir", str(tmp_path / "class")],
+        command = [sys.executable, "-m", "microloan_sim.cli", "gradebook"]
+        data = ["--data-dir", str(tmp_path / "class")]
+        run = subprocess.run([*command, "import", str(tmp_path / "laptop" / "receipts"), *data],
                              capture_output=True, text=True, env=env, timeout=600, check=False)
+        exported = subprocess.run([*command, "export", "--output", str(tmp_path / "out.csv"), *data],
+                                  capture_output=True, text=True, env=env, timeout=600, check=False)
     finally:
         del os.environ["MICROLOAN_COURSE_KEY"]
     assert run.returncode == 0, run.stderr
     assert "导入回执" in run.stderr and "100%" in run.stderr and "210/210" in run.stderr
     assert "已导入 210 份回执" in run.stdout
+    assert exported.returncode == 0, exported.stderr
+    assert "导出" in exported.stderr and "210/210" in exported.stderr
+    assert "已导出成绩册（210 名学员，210 行" in exported.stdout
