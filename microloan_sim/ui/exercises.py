@@ -14,8 +14,8 @@ import pandas as pd
 
 from .. import casebook, exercises
 from ..errors import InputError
-from ..gradebook import normalize_learner_id
 from ..exercises import GradeResult
+from ..gradebook import normalize_learner_id
 from ..labels import label
 from ._common import TABLE_CSS, replace_output, safe, table_html
 
@@ -80,7 +80,7 @@ def _answer_widget(item: exercises.ItemSpec) -> widgets.ValueWidget:
         return widgets.Dropdown(options=[("（请选择）", ""), *[(o, o) for o in item.options]], value="",
                                 layout=widgets.Layout(width="320px"))
     if item.kind == "text":
-        return widgets.Textarea(placeholder="写下你的理由", layout=widgets.Layout(width="520px", height="90px"))
+        return widgets.Textarea(placeholder=f"写下你的理由（最多 {item.answer_limit} 字）", layout=widgets.Layout(width="520px", height="90px"))
     placeholder = {"money": "元", "ratio": "例如 43.9%", "number": ""}[item.kind]
     return widgets.Text(placeholder=placeholder, layout=widgets.Layout(width="200px"))
 
