@@ -485,3 +485,22 @@ def test_long_imports_and_exports_show_a_progress_bar(tmp_path: Path) -> None:
     assert exported.returncode == 0, exported.stderr
     assert "导出" in exported.stderr and "210/210" in exported.stderr
     assert "已导出成绩册（210 名学员，210 行" in exported.stdout
+
+
+def test_the_refresh_button_brings_in_receipts_without_rows(tmp_path: Path) -> None:
+    from microloan_sim.ui.instructor import instructor_dashboard
+
+    with Gradebook(data_dir=tmp_path / "data") as book:
+        with contextlib.redirect_stdout(io.StringIO()):
+            dashboard = instructor_dashboard(book)
+        with Gradebook(data_dir=tmp_path / "data", busy_timeout_ms=10, retry_seconds=0.2) as kernel:
+            blocker = sqlite3.connect(tmp_path / "data" / "gradebook.sqlite", isolation_level=None)
+            blocker.execute("BEGIN IMMEDIATE")
+            try:
+                with pytest.raises(InputError, match="本次提交已保存为回执"):
+                    kernel.submit("学员-01", "ex01", ex01_answers("学员-01"))
+            finally:
+                blocker.execute("ROLLBACK")
+                blocker.close()
+        find(dashboard, "ml-refresh").click()
+        assert "1 名学员，1 次提交" in shown(dashboard.children[2].children[0])

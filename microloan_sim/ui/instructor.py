@@ -150,7 +150,13 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
         path = book.export(target, export_format.value)
         replace_output(export_out, _download_link(path, f"下载 {path.name}"))
 
+    @safe(overview_out)
+    def recover() -> None:
+        book.recover_receipts()  # receipts of kernels killed before their row was written
+
     def refresh(_button: object = None) -> None:
+        if _button is not None:  # the 刷新 button (the first drawing follows the recovery done on opening)
+            recover()
         render_overview()
         render_difficulty()
         learners = sorted(book.overview()["learner_id"].unique())
