@@ -213,15 +213,55 @@ def _cases(_args: argparse.Namespace) -> int:
     return 0
 
 
+class _ProgressBar:
+    """``on_progress(done, total)`` drawing a tqdm bar on stderr once there is enough work to show."""
+
+    def __init__(self, description: str, minimum: int = 200) -> None:
+        self.description = description
+        self.minimum = minimum
+        self._bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if total < self.minimum:
+                return
+            from tqdm import tqdm
+
+            self._bar = tqdm(total=total, desc=self.description, unit="份", file=sys.stderr, leave=True,
+                             dynamic_ncols=True, mininterval=0.5)
+        self._bar.update(done - self._bar.n)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
+            self._bar = None
+
+
 def _open_book(args: argparse.Namespace) -> Any:
     from .gradebook import open_gradebook
 
-    return open_gradebook(data_dir=args.data_dir)
+    bar = _ProgressBar("补入回执")
+    try:
+        book = open_gradebook(data_dir=args.data_dir, recover=False)
+        try:
+            recovered = book.recover_receipts(on_progress=bar)
+        except BaseException:
+            book.close()
+            raise
+    finally:
+        bar.close()
+    if recovered.imported:
+        print(f"已从回执补回 {len(recovered.imported)} 次未写入成绩册的提交。")
+    return book
 
 
 def _gradebook_import(args: argparse.Namespace) -> int:
     with _open_book(args) as book:
-        summary = book.import_receipts(args.receipts)
+        bar = _ProgressBar("导入回执")
+        try:
+            summary = book.import_receipts(args.receipts, on_progress=bar)
+        finally:
+            bar.close()
     if not summary.imported and not summary.rejected and not summary.duplicates:
         print("错误：没有找到回执文件（*.json）", file=sys.stderr)
         return 2
@@ -234,7 +274,11 @@ def _gradebook_export(args: argparse.Namespace) -> int:
     with _open_book(args) as book:
         output = Path(args.output) if args.output else (
             book.data_dir / "exports" / f"成绩册-{datetime.now():%Y%m%d-%H%M%S}.{args.format}")
-        path = book.export(output, args.format)
+        bar = _ProgressBar("导出")
+        try:
+            path = book.export(output, args.format, on_progress=bar)
+        finally:
+            bar.close()
         table = book.overview()
     print(f"已导出成绩册（{table['learner_id'].nunique()} 名学员，{len(table)} 行，格式 {args.format}）：{path}")
     return 0
@@ -242,19 +286,33 @@ def _gradebook_export(args: argparse.Namespace) -> int:
 
 def _gradebook_report(args: argparse.Namespace) -> int:
     from .errors import InputError
-    from .gradebook import safe_file_name
+    from .gradebook import normalize_learner_id, safe_file_name
 
+    who = normalize_learner_id(args.learner_id)
     with _open_book(args) as book:
-        attempts = book.learner_attempts(args.learner_id)
+        attempts = book.learner_attempts(who)
         if not attempts:
-            raise InputError(f"没有学员“{args.learner_id}”的提交记录", field="学员编号")
-        output = Path(args.output) if args.output else (
-            book.data_dir / "reports" / f"{safe_file_name(args.learner_id.strip())}.html")
-        text = book.learner_report_html(args.learner_id)
-    output.parent.mkdir(parents=True, exist_ok=True)
+            raise InputError(f"没有学员“{who}”的提交记录", field="学员编号")
+        output = Path(args.output) if args.output else (book.data_dir / "reports" / f"{safe_file_name(who)}.html")
+        text = book.learner_report_html(who)
+    output.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     output.write_text(text, encoding="utf-8")
-    print(f"已生成学员 {args.learner_id.strip()} 的反馈报告（{len(attempts)} 次提交）：{output}")
+    os.chmod(output, 0o600)  # one learner's answers and scores
+    print(f"已生成学员 {who} 的反馈报告（{len(attempts)} 次提交）：{output}")
     return 0
+
+
+def _gradebook_rebuild(args: argparse.Namespace) -> int:
+    from .gradebook import rebuild_gradebook
+
+    bar = _ProgressBar("重建：导入回执")
+    try:
+        report = rebuild_gradebook(args.data_dir, on_progress=bar)
+    finally:
+        bar.close()
+    for line in report.lines():
+        print(line)
+    return 1 if report.receipts.rejected or report.unrestored_scores else 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -290,6 +348,9 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("learner_id", metavar="LEARNER_ID")
     report.add_argument("--output", help="输出文件（默认：数据目录下 reports/）")
     report.set_defaults(func=_gradebook_report)
+    rebuild = book_sub.add_parser("rebuild", parents=[common],
+                                  help="数据库损坏时：从回执重建成绩册，并从备份恢复人工评分（损坏的文件改名保留）")
+    rebuild.set_defaults(func=_gradebook_rebuild)
     return parser
 
 

@@ -40,6 +40,10 @@ from .errors import InputError
 ItemKind = Literal["money", "number", "ratio", "choice", "text"]
 Status = Literal["correct", "within_tolerance", "wrong", "missing", "manual"]
 
+#: Longest free-text answer (characters) unless the item's YAML sets ``max_chars``; other answers: MAX_SHORT_CHARS.
+MAX_TEXT_CHARS = 5000
+MAX_SHORT_CHARS = 200
+
 STATUS_LABELS: dict[str, str] = {
     "correct": "正确", "within_tolerance": "在容差内", "wrong": "错误", "missing": "未作答", "manual": "待讲师评分",
 }
@@ -57,6 +61,14 @@ class ItemSpec(BaseModel):
     rel_tolerance: float = Field(default=0, ge=0, le=1)
     hint: str = Field(min_length=4)
     options: list[str] = []
+    max_chars: int | None = Field(default=None, gt=0, description="longest answer; default by kind")
+
+    @property
+    def answer_limit(self) -> int:
+        """Longest answer accepted, in characters (free text: :data:`MAX_TEXT_CHARS` unless set)."""
+        if self.max_chars is not None:
+            return self.max_chars
+        return MAX_TEXT_CHARS if self.kind == "text" else MAX_SHORT_CHARS
 
 
 class ExerciseSpec(BaseModel):
@@ -183,6 +195,24 @@ def parse_answer(text: Any, kind: ItemKind, label: str) -> float | str | None:
     return number
 
 
+def check_answer_lengths(items: list[ItemSpec], answers: dict[str, Any]) -> None:
+    """Refuse an answer longer than its item allows, naming the item (what was typed is left alone).
+
+    Examples
+    --------
+    >>> item = ItemSpec(id="why", label="你的理由", kind="text", points=10, hint="说明理由", max_chars=5)
+    >>> check_answer_lengths([item], {"why": "太长了太长了"})
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 你的理由：最多 5 个字，现在有 6 个字；已输入的内容仍在框中，请删减后再提交
+    """
+    for item in items:
+        given = answers.get(item.id)
+        if isinstance(given, str) and len(given) > item.answer_limit:
+            raise InputError(f"最多 {item.answer_limit} 个字，现在有 {len(given)} 个字；已输入的内容仍在框中，"
+                             "请删减后再提交", field=item.label)
+
+
 @dataclass(frozen=True)
 class Exercise:
     """An exercise: its spec (from YAML) and its expected-answer function."""
@@ -222,6 +252,7 @@ class Exercise:
         unknown = set(answers) - {item.id for item in self.items}
         if unknown:
             raise InputError(f"未知的题目编号：{'、'.join(sorted(unknown))}", field="answers")
+        check_answer_lengths(self.items, answers)
         case = self.case(variant)
         key = self.compute(case)
         feedback = [self._grade_item(item, answers.get(item.id), key.get(item.id)) for item in self.items]

@@ -48,6 +48,21 @@ def use_chinese_font(prefer_system: bool = True) -> str:
     return name
 
 
+def plain_text(text: object) -> str:
+    r"""Text that matplotlib draws as typed: every ``$`` escaped, so that no mathtext is ever parsed.
+
+    Use it for anything a person typed (learner ids, free text) that goes into a chart; ``usetex`` stays off.
+
+    Examples
+    --------
+    >>> print(plain_text("$\\frac{a}{$"))
+    \$\frac{a}{\$
+    >>> plain_text("学员-01")
+    '学员-01'
+    """
+    return str(text).replace("$", r"\$")
+
+
 def yuan_formatter(unit: str = "元") -> FuncFormatter:
     """Axis tick formatter: thousands separators in 元, or one decimal in 万元.
 

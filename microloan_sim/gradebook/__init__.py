@@ -24,7 +24,16 @@ Receipts
 
 Manual items
     Items with status ``manual`` (free text) score 0 until the instructor scores them with
-    :meth:`Gradebook.set_manual_score`; every total shown afterwards includes those points.
+    :meth:`Gradebook.set_manual_score`; every total shown afterwards includes those points. Every change is
+    also written to ``manual-scores.json`` beside the database (keyed by receipt id).
+
+Losing nothing
+    The receipt is on disk (fsync'd, atomic rename) before anything waits for the database; opening the
+    gradebook imports receipts whose rows are missing. A damaged, truncated or vanished SQLite file raises
+    :class:`GradebookDamagedError` instead of being replaced by an empty database; :func:`rebuild_gradebook`
+    (``microloan gradebook rebuild``) rebuilds it from the receipts and restores the manual scores. A double
+    click records one attempt. Learner ids are normalised (:func:`normalize_learner_id`). Database, receipts,
+    backups and exports are owner-only (files 0600, folders 0700).
 
 Inside the package, one module per concern (this ``__init__`` is the public face; names with a leading
 underscore are private to the package):
@@ -34,7 +43,10 @@ underscore are private to the package):
 * :mod:`~microloan_sim.gradebook.records` — what grading hands in (protocols) and what queries hand back;
 * :mod:`~microloan_sim.gradebook.receipts` — signing, writing, reading and checking receipts;
 * :mod:`~microloan_sim.gradebook.reports` — overview, item difficulty, HTML report, CSV / xlsx writers;
-* :mod:`~microloan_sim.gradebook.store` — :class:`Gradebook`, :class:`LearnerView`, the default gradebook.
+* :mod:`~microloan_sim.gradebook.store` — :class:`Gradebook`, :class:`LearnerView`, the default gradebook;
+* :mod:`~microloan_sim.gradebook.integrity` — damaged-database detection (marker, header, quick_check);
+* :mod:`~microloan_sim.gradebook.backup` — the manual-score backup;
+* :mod:`~microloan_sim.gradebook.recovery` — :func:`rebuild_gradebook`.
 
 Examples
 --------
@@ -59,9 +71,11 @@ from __future__ import annotations
 
 # Besides __all__, the constants, tables, protocols, ``_DEFAULT`` and ``_sign`` are importable from here
 # as they were from the single-module gradebook (the tests use the last two).
-from ._common import safe_file_name
+from ._common import MAX_LEARNER_ID, normalize_learner_id, safe_file_name
+from .backup import BACKUP_FILE
 from .config import DB_FILE, KEY_FILE, course_key, data_dir, database_url
 from .database import manual_scores, metadata, submissions
+from .integrity import GradebookDamagedError
 from .receipts import (
     RECEIPT_FORMAT,
     RECEIPT_VERSION,
@@ -71,9 +85,11 @@ from .receipts import (
     _sign,
 )
 from .records import Attempt, ExerciseLike, ItemLike, Registry, ResultLike, Submission
+from .recovery import RebuildReport, rebuild_gradebook
 from .reports import CHINESE_HEADERS, CORRECT_STATUSES, STATUS_LABELS
 from .store import (
     _DEFAULT,
+    DOUBLE_SUBMIT_SECONDS,
     Gradebook,
     LearnerView,
     Source,
@@ -86,7 +102,8 @@ from .store import (
 )
 
 __all__ = [
-    "Attempt", "Gradebook", "ImportSummary", "LearnerView", "Submission", "course_key", "data_dir",
-    "database_url", "default_gradebook", "export", "import_receipts", "learner_report_html", "open_gradebook",
-    "record_attempt", "safe_file_name",
+    "Attempt", "Gradebook", "GradebookDamagedError", "ImportSummary", "LearnerView", "RebuildReport",
+    "Submission", "course_key", "data_dir", "database_url", "default_gradebook", "export", "import_receipts",
+    "learner_report_html", "normalize_learner_id", "open_gradebook", "rebuild_gradebook", "record_attempt",
+    "safe_file_name",
 ]

@@ -3,14 +3,22 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import re
+import secrets
+import unicodedata
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from ..errors import InputError
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: Longest learner id accepted (after normalisation), in characters.
+MAX_LEARNER_ID = 64
+_ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c")  # plain whitespace: collapsed to one space
+_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})  # controls, invisible format marks, unassigned
+_WHITESPACE = re.compile(r"\s+")
 
 
 def _now() -> datetime:
@@ -70,12 +78,96 @@ def safe_file_name(text: str) -> str:
     return cleaned
 
 
-def _check_learner_id(learner_id: Any, *, file: str | None = None, field_name: str = "学员编号") -> str:
+def normalize_learner_id(learner_id: Any, *, file: str | None = None, field_name: str = "学员编号") -> str:
+    r"""The canonical form of a learner id, or :class:`InputError` with a Chinese reason.
+
+    NFKC (full-width letters and digits become ASCII, the ideographic space a plain space), trimmed, inner
+    whitespace collapsed to one space; control and invisible format characters (zero-width space, bidi
+    overrides) are refused, so are ids over :data:`MAX_LEARNER_ID` characters and ids without a single letter
+    or digit. The id is data: it is never read as HTML, mathtext or a spreadsheet formula anywhere.
+
+    Examples
+    --------
+    >>> normalize_learner_id("  ２０２５－班１　 07 ")
+    '2025-班1 07'
+    >>> normalize_learner_id("$\\frac{a}{$")
+    '$\\frac{a}{$'
+    >>> normalize_learner_id("!!!@@@")
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 学员编号：应包含文字或数字（收到“!!!@@@”）
+    >>> normalize_learner_id("学员\u200b01")
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 学员编号：含有控制字符或不可见字符
+    """
     if not isinstance(learner_id, str):
         raise InputError(f"应为文字（收到 {type(learner_id).__name__}）", field=field_name, file=file)
-    text = learner_id.strip()
+    text = unicodedata.normalize("NFKC", learner_id)
+    if any(unicodedata.category(ch) in _BAD_CATEGORIES and ch not in _ALLOWED_CONTROLS for ch in text):
+        raise InputError("含有控制字符或不可见字符", field=field_name, file=file)
+    text = _WHITESPACE.sub(" ", text).strip()
     if not text:
         raise InputError("不能为空", field=field_name, file=file)
-    if len(text) > 100 or _CONTROL.search(text):
-        raise InputError("过长或含有控制字符", field=field_name, file=file)
+    if len(text) > MAX_LEARNER_ID:
+        raise InputError(f"过长（最多 {MAX_LEARNER_ID} 个字符，收到 {len(text)} 个）", field=field_name, file=file)
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+        raise InputError(f"应包含文字或数字（收到“{text}”）", field=field_name, file=file)
     return text
+
+
+def _check_learner_id(learner_id: Any, *, file: str | None = None, field_name: str = "学员编号") -> str:
+    return normalize_learner_id(learner_id, file=file, field_name=field_name)
+
+
+# --------------------------------------------------------------------------- private files and folders
+
+def _private_dir(path: Path) -> Path:
+    """Create ``path`` (mode 0700) if needed and make it owner-only; returns it.
+
+    Missing parents above it are created with the default mode (they are not the gradebook's).
+    """
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _chmod(path, 0o700)
+    return path
+
+
+def _chmod(path: Path, mode: int) -> None:
+    try:
+        if (path.stat().st_mode & 0o777) != mode:
+            os.chmod(path, mode)
+    except OSError:  # not our file (shared folder) or a file system without modes: leave it
+        pass
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` durably and atomically, mode 0600.
+
+    A temporary file beside it is written, flushed and fsync'd, then renamed over ``path``, and the folder
+    is fsync'd so that the rename itself survives a crash. Raises :class:`OSError`.
+    """
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:  # e.g. Windows cannot open folders
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

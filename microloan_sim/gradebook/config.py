@@ -86,7 +86,7 @@ def course_key(directory: Path | None = None) -> bytes:
 
 
 def _create_key_file(folder: Path, path: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the data directory is owner-only
     temporary = folder / f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
     temporary.write_text(secrets.token_hex(32) + "\n", encoding="ascii")
     try:

@@ -2,6 +2,7 @@
 and the helpers that recognise a locked database and read back a new row's id."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -19,12 +20,14 @@ from sqlalchemy import (
     Table,
     Text,
     event,
+    inspect,
 )
 from sqlalchemy.engine import Connection, Engine, create_engine, make_url
 from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.schema import CreateIndex, CreateTable
 
 from ..errors import InputError
+from ._common import _private_dir
 
 _LOCKED_MARKERS = ("database is locked", "database table is locked", "database is busy")
 
@@ -74,9 +77,15 @@ def _make_engine(url_text: str, busy_timeout_ms: int) -> Engine:
             return create_engine(url, pool_pre_ping=True)
         except (ImportError, ArgumentError) as exc:
             raise InputError(f"无法连接数据库（缺少驱动？）：{exc}", field="MICROLOAN_DB_URL") from None
-    database = url.database or ""
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    file = sqlite_file(url_text)
+    if file is not None:
+        _private_dir(file.parent)
+        try:  # create the file owner-only; SQLite gives its -wal and -shm files the same mode
+            os.close(os.open(file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        except FileExistsError:
+            pass
+        except OSError:  # let SQLite report what is wrong
+            pass
     engine = create_engine(url, connect_args={"timeout": busy_timeout_ms / 1000})
     busy = busy_timeout_ms
 
@@ -99,6 +108,36 @@ def _make_engine(url_text: str, busy_timeout_ms: int) -> Engine:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
     return engine
+
+
+def sqlite_file(url_text: str) -> Path | None:
+    """The database file of a SQLite URL (``None`` for other databases, memory and ``file:`` URIs).
+
+    Examples
+    --------
+    >>> str(sqlite_file("sqlite:////srv/class/gradebook.sqlite")), sqlite_file("postgresql://h/db")
+    ('/srv/class/gradebook.sqlite', None)
+    """
+    try:
+        url = make_url(url_text)
+    except ArgumentError:
+        return None
+    database = url.database or ""
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).expanduser().absolute()
+
+
+def _has_schema(connection: Connection) -> bool:
+    inspector = inspect(connection)
+    return all(inspector.has_table(table.name) for table in metadata.sorted_tables)
+
+
+def _quick_check(connection: Connection) -> str | None:
+    """SQLite's ``PRAGMA quick_check``: ``None`` when the file is sound, else SQLite's first complaint."""
+    rows = connection.exec_driver_sql("PRAGMA quick_check").fetchall()
+    first = str(rows[0][0]) if rows else "no answer"
+    return None if first == "ok" else first
 
 
 def _create_schema(connection: Connection) -> None:

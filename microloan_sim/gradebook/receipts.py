@@ -10,7 +10,6 @@ import hashlib
 import hmac
 import json
 import math
-import os
 import re
 import secrets
 from collections.abc import Iterable, Iterator
@@ -21,11 +20,17 @@ from typing import Any
 
 from .._version import __version__
 from ..errors import InputError
-from ._common import _check_learner_id, _fmt, safe_file_name
+from ._common import _check_learner_id, _fmt, _private_dir, _write_private, safe_file_name
 from .records import ResultLike
 
 RECEIPT_FORMAT = "microloan-receipt"
 RECEIPT_VERSION = 1
+#: A receipt file larger than this is refused unread (a real one, with every free text full, is ~100 KB).
+MAX_RECEIPT_BYTES = 1_000_000
+#: At most this many answers in one receipt; each answer is text, a number, true/false or null.
+MAX_ANSWERS = 200
+_RECEIPT_ID = re.compile(r"[0-9a-f]{32}")
+_ID_IN_NAME = re.compile(r"-([0-9a-f]{32})\.json$")
 
 
 @dataclass(frozen=True)
@@ -102,27 +107,34 @@ def _receipt_path(receipts_dir: Path, receipt: dict[str, Any]) -> Path:
     """``<receipts_dir>/<learner>/<exercise>-<time>-<id>.json``, every part file-name-safe."""
     folder = receipts_dir / safe_file_name(receipt["learner_id"])
     stamp = datetime.fromisoformat(receipt["submitted_at"]).strftime("%Y%m%dT%H%M%S%fZ")
-    return folder / f"{safe_file_name(receipt['exercise_id'])}-{stamp}-{receipt['receipt_id'][:8]}.json"
+    # the whole receipt id is in the name, so the gradebook can tell which files it holds without reading them
+    return folder / f"{safe_file_name(receipt['exercise_id'])}-{stamp}-{receipt['receipt_id']}.json"
 
 
 def _write_receipt(receipt: dict[str, Any], path: Path) -> None:
-    temporary = path.with_suffix(".tmp")
+    """Write the receipt durably: fsync'd temporary file, atomic rename, fsync'd folder; 0600 in 0700 folders."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(receipt, handle, ensure_ascii=False, indent=2, allow_nan=False)
-            handle.write("\n")
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        _private_dir(path.parent.parent)
+        _private_dir(path.parent)
+        text = json.dumps(receipt, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+        _write_private(path, text.encode("utf-8"))
     except OSError as exc:
         raise InputError(f"无法保存回执：{exc.strerror or exc}", field="回执", file=str(path)) from None
+
+
+def _receipt_id_of(file: Path) -> str | None:
+    """The receipt id in a receipt's file name (``None`` for names from before it was there in full)."""
+    found = _ID_IN_NAME.search(file.name)
+    return found.group(1) if found else None
 
 
 def _load_receipt(file: Path) -> dict[str, Any]:
     """A receipt file's JSON object, unchecked; :func:`_validate_receipt` checks its fields and digest."""
     name = str(file)
     try:
+        size = file.stat().st_size
+        if size > MAX_RECEIPT_BYTES:
+            raise InputError(f"文件过大（{size / 1e6:.1f} MB，回执最大 {MAX_RECEIPT_BYTES / 1e6:g} MB）", file=name)
         text = file.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise InputError("文件不是 UTF-8 编码", file=name) from None
@@ -134,6 +146,8 @@ def _load_receipt(file: Path) -> dict[str, Any]:
         raise InputError(f"不是有效的 JSON（第 {exc.lineno} 行，第 {exc.colno} 列）", file=name) from None
     except ValueError:
         raise InputError("不是有效的 JSON（含 NaN 或无穷大）", file=name) from None
+    except RecursionError:
+        raise InputError("不是有效的回执（JSON 嵌套层数过深）", file=name) from None
     if not isinstance(raw, dict):
         raise InputError("内容应为键值表（JSON 对象）", file=name)
     return raw
@@ -147,7 +161,7 @@ def _receipt_files(paths: Iterable[str | Path], summary: ImportSummary) -> Itera
     for entry in paths:
         path = Path(entry)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*.json") if p.is_file())
+            yield from sorted(p for p in path.rglob("*.json") if p.is_file() and not p.name.startswith("."))
         elif path.is_file():
             yield path
         else:
@@ -178,7 +192,7 @@ def _validate_receipt(raw: dict[str, Any], key: bytes, name: str) -> dict[str, A
     if version != RECEIPT_VERSION or isinstance(version, bool):
         raise InputError(f"不支持的回执版本 {version!r}", field="format_version", file=name)
     receipt_id = text("receipt_id")
-    if not re.fullmatch(r"[0-9a-f]{32}", receipt_id):
+    if not _RECEIPT_ID.fullmatch(receipt_id):
         raise InputError("格式不对（应为 32 位十六进制）", field="receipt_id", file=name)
     learner_id = _check_learner_id(need("learner_id"), file=name, field_name="learner_id")
     exercise_id = text("exercise_id")
@@ -189,6 +203,12 @@ def _validate_receipt(raw: dict[str, Any], key: bytes, name: str) -> dict[str, A
     answers = need("answers")
     if not isinstance(answers, dict):
         raise InputError(f"应为键值表（收到 {type(answers).__name__}）", field="answers", file=name)
+    if len(answers) > MAX_ANSWERS:
+        raise InputError(f"答案过多（{len(answers)} 项，最多 {MAX_ANSWERS} 项）", field="answers", file=name)
+    for item_id, value in answers.items():
+        if value is not None and not isinstance(value, (str, int, float, bool)):
+            raise InputError(f"题目“{item_id[:40]}”的答案应为文字或数字（收到 {type(value).__name__}）",
+                             field="answers", file=name)
     score, max_score = number("score"), number("max_score")
     app_version = text("app_version")
     stamp = text("submitted_at")

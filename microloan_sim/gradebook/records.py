@@ -72,7 +72,8 @@ def _default_registry() -> Registry:
 class Submission:
     """What :meth:`Gradebook.record` stored: the row id, the attempt number and the receipt file.
 
-    ``receipt_saved`` is false when the receipt could not be written (the row is stored all the same).
+    ``receipt_saved`` is false when the receipt could not be written (the row is stored all the same);
+    ``repeated`` is true when the same answers were sent again at once and the first attempt is returned.
     """
 
     id: int
@@ -83,9 +84,13 @@ class Submission:
     max_score: float
     receipt_path: Path
     receipt_saved: bool = True
+    #: True when this was the same answers sent again at once (a double click): no new attempt was recorded.
+    repeated: bool = False
 
     def confirmation(self) -> str:
         """Short Chinese note for the learner's form."""
+        if self.repeated:
+            return f"已记录（第 {self.attempt} 次提交；重复点击只记一次）"
         if not self.receipt_saved:
             return f"已记录（第 {self.attempt} 次提交；回执未能保存，请告诉讲师）"
         return f"已记录（第 {self.attempt} 次提交）"

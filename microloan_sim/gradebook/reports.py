@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import html
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -134,22 +134,41 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _write_csv(path: Path, frame: pd.DataFrame) -> None:
+def _looks_like_formula(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith(_FORMULA_START)
+
+
+def _write_csv(path: Path, frame: pd.DataFrame, on_progress: Callable[[int, int], None] | None = None) -> None:
+    """CSV for Excel: UTF-8 with BOM; text a spreadsheet would run as a formula gets a leading apostrophe.
+
+    Examples
+    --------
+    >>> import tempfile, pandas as pd
+    >>> out = Path(tempfile.mkdtemp()) / "t.csv"
+    >>> _write_csv(out, pd.DataFrame({"learner_id": ["=HYPERLINK(1)", "@SUM(A1)", "-2+3", "学员"]}))
+    >>> out.read_text(encoding="utf-8-sig").splitlines()
+    ['学员编号', "'=HYPERLINK(1)", "'@SUM(A1)", "'-2+3", '学员']
+    """
+    total = len(frame)
     with open(path, "w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow([CHINESE_HEADERS.get(str(c), str(c)) for c in frame.columns])
-        for row in frame.itertuples(index=False):
+        for done, row in enumerate(frame.itertuples(index=False), start=1):
             cells = [_cell(v) for v in row]
-            writer.writerow(["'" + c if isinstance(c, str) and c.startswith(_FORMULA_START) else
-                             ("" if c is None else c) for c in cells])
+            writer.writerow(["'" + c if _looks_like_formula(c) else ("" if c is None else c) for c in cells])
+            if on_progress is not None and (done % 500 == 0 or done == total):
+                on_progress(done, total)
 
 
-def _write_xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
+def _write_xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]],
+                on_progress: Callable[[int, int], None] | None = None) -> None:
+    """One sheet per table; text starting with ``= + - @`` is stored as text with Excel's quote prefix."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
     workbook.remove(workbook.active)
+    total, done = sum(len(frame) for _, frame in sheets), 0
     for title, frame in sheets:
         sheet = workbook.create_sheet(title)
         headers = [CHINESE_HEADERS.get(str(c), str(c)) for c in frame.columns]
@@ -158,10 +177,14 @@ def _write_xlsx(path: Path, sheets: list[tuple[str, pd.DataFrame]]) -> None:
             cell.font = Font(bold=True)
         for row in frame.itertuples(index=False):
             sheet.append([_cell(v) for v in row])
+            done += 1
+            if on_progress is not None and (done % 500 == 0 or done == total):
+                on_progress(done, total)
         for row_cells in sheet.iter_rows(min_row=2):
             for cell in row_cells:
-                if cell.data_type == "f":  # text that looks like a formula stays text
+                if cell.data_type == "f" or _looks_like_formula(cell.value):  # shown as typed, never run
                     cell.data_type = "s"
+                    cell.quotePrefix = True
         sheet.freeze_panes = "A2"
         for index, header in enumerate(headers, start=1):
             letter = sheet.cell(row=1, column=index).column_letter

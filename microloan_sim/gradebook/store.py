@@ -2,10 +2,12 @@
 process-wide default gradebook behind the exercise forms and the module-level shortcuts."""
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable, Iterable
-from functools import partial
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
@@ -14,9 +16,21 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from ..errors import InputError, require_number
-from ._common import _aware, _check_learner_id, _json_safe, _naive_utc, _now
+from ._common import _aware, _check_learner_id, _json_safe, _naive_utc, _now, _private_dir
+from .backup import _backup_rows, _read_backup, _restore_rows, _write_backup
 from .config import course_key, data_dir, database_url
-from .database import _create_schema, _is_locked, _make_engine, _new_id, manual_scores, submissions
+from .database import (
+    _create_schema,
+    _has_schema,
+    _is_locked,
+    _make_engine,
+    _new_id,
+    _quick_check,
+    manual_scores,
+    sqlite_file,
+    submissions,
+)
+from .integrity import GradebookDamagedError, check_database_file, is_damage, mark_created, private_database_files
 from .receipts import (
     ImportedReceipt,
     ImportSummary,
@@ -24,6 +38,7 @@ from .receipts import (
     _load_receipt,
     _new_receipt,
     _receipt_files,
+    _receipt_id_of,
     _receipt_path,
     _validate_receipt,
     _write_receipt,
@@ -53,6 +68,13 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Source = Literal["dashboard", "receipt"]
+#: ``on_progress(done, total)``: called as a long import or export goes (the CLI draws a tqdm bar with it).
+Progress = Callable[[int, int], None]
+#: The same learner sending the same answers to the same exercise again within this many seconds (a double
+#: click, a re-sent request) is one attempt, not two.
+DOUBLE_SUBMIT_SECONDS = 10.0
+#: Receipts imported per write transaction.
+IMPORT_BATCH = 500
 
 _default_data_dir = data_dir  # Gradebook's parameter ``data_dir`` shadows the function
 
@@ -72,6 +94,15 @@ class Gradebook:
         How long SQLite waits for a lock before "database is locked" (then the write is retried).
     retry_seconds : float
         Give up retrying a locked write after this long (the receipt is already on disk by then).
+    recover : bool
+        On opening, import the receipts in the receipts folder that have no row (a kernel killed while it
+        waited for the database, a write that stayed locked); what was found is in :attr:`recovered`.
+
+    Raises
+    ------
+    GradebookDamagedError
+        The SQLite file is damaged, truncated or gone after it existed; it is never replaced by an empty
+        database (see :func:`rebuild_gradebook`).
 
     Examples
     --------
@@ -83,7 +114,7 @@ class Gradebook:
 
     def __init__(self, url: str | None = None, *, data_dir: Path | str | None = None,
                  registry: Registry | None = None, busy_timeout_ms: int = 30_000,
-                 retry_seconds: float = 120.0) -> None:
+                 retry_seconds: float = 120.0, recover: bool = True) -> None:
         self.data_dir = Path(data_dir).expanduser().resolve() if data_dir is not None else _default_data_dir()
         self.url = url or database_url(self.data_dir)
         self._registry = registry
@@ -92,17 +123,44 @@ class Gradebook:
         self._key: bytes | None = None
         #: How many times a write met a locked database and was retried (for the tests and the bench).
         self.lock_retries = 0
+        #: Receipts found without a row and imported when the gradebook opened (``None``: not looked).
+        self.recovered: ImportSummary | None = None
+        self.database_file = sqlite_file(self.url)
+        if self.database_file is not None:
+            check_database_file(self.database_file)  # before anything could create an empty file
         self.engine = _make_engine(self.url, self._busy_timeout_ms)
         try:
-            try:
-                self._write(_create_schema)
-            except (IntegrityError, ProgrammingError):  # PostgreSQL: two processes created a table at once
-                time.sleep(0.2)
-                self._write(_create_schema)
-        except SQLAlchemyError as exc:
+            self._open_schema()
+        except BaseException:
             self.engine.dispose()
-            raise InputError(f"无法打开成绩册数据库：{exc.__class__.__name__}: {getattr(exc, 'orig', exc)}",
-                             field="成绩册") from None
+            raise
+        if self.database_file is not None:
+            mark_created(self.database_file)
+            private_database_files(self.database_file)
+        if recover:
+            self.recovered = self.recover_receipts()
+
+    def _open_schema(self) -> None:
+        """Check the file (SQLite: quick_check) and create the tables if missing; only then write."""
+        def inspect_database(connection: Connection) -> tuple[str | None, bool]:
+            problem = _quick_check(connection) if self.database_file is not None else None
+            return problem, (problem is None and _has_schema(connection))
+
+        try:
+            problem, ready = self._read(inspect_database)
+            if problem is not None:
+                raise GradebookDamagedError(self.database_file or Path(self.url), f"完整性检查未通过：{problem}")
+            if not ready:
+                try:
+                    self._write(_create_schema)
+                except (IntegrityError, ProgrammingError):  # PostgreSQL: two processes created a table at once
+                    time.sleep(0.2)
+                    self._write(_create_schema)
+        except SQLAlchemyError as exc:
+            reason = f"{exc.__class__.__name__}: {getattr(exc, 'orig', exc)}"
+            if self.database_file is not None and is_damage(reason):
+                raise GradebookDamagedError(self.database_file, f"无法读取：{getattr(exc, 'orig', exc)}") from None
+            raise InputError(f"无法打开成绩册数据库：{reason}", field="成绩册") from None
 
     # ----------------------------------------------------------------- plumbing
     def __enter__(self) -> Gradebook:
@@ -190,58 +248,78 @@ class Gradebook:
                source: Source = "dashboard") -> Submission:
         """Store a graded attempt (a new row, never an overwrite) and write its signed receipt.
 
-        The receipt goes to disk first; if the database then stays locked past ``retry_seconds`` the learner
-        is told the receipt was kept, and ``microloan gradebook import`` brings it in later.
+        The receipt goes to disk first (fsync'd, atomic rename), before anything waits for the database; if
+        the database then stays locked past ``retry_seconds`` the learner is told the receipt was kept, and the
+        next opening of the gradebook (or ``microloan gradebook import``) brings it in. The same answers sent
+        again within :data:`DOUBLE_SUBMIT_SECONDS` (a double click) give back the first attempt.
         """
-        who = _check_learner_id(learner_id)
-        if not isinstance(answers, dict):
-            raise InputError("答案应为“题目编号 → 答案”的键值表", field="answers")
-        clean = _json_safe(answers)
-        items = [_item_dict(item) for item in result.items]
-        moment = _now()
-        receipt = _new_receipt(who, result, clean, moment, self.key)
-        path = _receipt_path(self.receipts_dir, receipt)
-        try:
-            _write_receipt(receipt, path)
-            saved = True
-        except InputError:  # e.g. disk full or no permission: the database row below still records it
-            saved = False
-        title = self._title(result.exercise_id)
+        prepared = _prepare(self.receipts_dir, self.key, learner_id, answers, result)
+        return self._commit(prepared, source)
+
+    def _commit(self, prepared: _Prepared, source: Source = "dashboard") -> Submission:
+        receipt, result = prepared.receipt, prepared.result
         row = {
-            "learner_id": who, "exercise_id": result.exercise_id, "exercise_title": title,
-            "variant": result.variant, "answers": clean, "score": float(result.score),
-            "max_score": float(result.max_score), "claimed_score": float(result.score), "items": items,
-            "submitted_at": _naive_utc(moment), "recorded_at": _naive_utc(moment), "source": source,
-            "receipt_id": receipt["receipt_id"], "receipt_digest": receipt["digest"],
+            "learner_id": prepared.learner_id, "exercise_id": result.exercise_id,
+            "exercise_title": self._title(result.exercise_id), "variant": result.variant,
+            "answers": prepared.answers, "score": float(result.score), "max_score": float(result.max_score),
+            "claimed_score": float(result.score), "items": [_item_dict(item) for item in result.items],
+            "submitted_at": _naive_utc(prepared.moment), "recorded_at": _naive_utc(prepared.moment),
+            "source": source, "receipt_id": receipt["receipt_id"], "receipt_digest": receipt["digest"],
             "app_version": receipt["app_version"],
         }
         try:
-            submission_id, attempt = self._write(lambda connection: self._insert(connection, row))
+            submission_id, attempt, first = self._write(lambda connection: self._insert(connection, row))
         except SQLAlchemyError:
-            if not saved:
+            if not prepared.saved:
                 raise InputError("成绩册和回执都无法写入，本次提交没有保存，请告诉讲师（答案仍在表单中）",
                                  field="提交") from None
-            raise InputError(f"成绩册暂时无法写入；本次提交已保存为回执 {path.name}，请告诉讲师",
+            raise InputError(f"成绩册暂时无法写入；本次提交已保存为回执 {prepared.path.name}，请告诉讲师",
                              field="提交") from None
-        return Submission(submission_id, who, result.exercise_id, attempt, float(result.score),
-                          float(result.max_score), path, saved)
+        path, duplicate = prepared.path, first is not None
+        if first is not None:  # a double click: the first attempt stands and keeps its own receipt
+            if prepared.saved:
+                prepared.path.unlink(missing_ok=True)
+            path = _receipt_path(self.receipts_dir, {
+                "learner_id": prepared.learner_id, "exercise_id": result.exercise_id, "receipt_id": first[0],
+                "submitted_at": _aware(first[1]).isoformat()})
+        return Submission(submission_id, prepared.learner_id, result.exercise_id, attempt, float(result.score),
+                          float(result.max_score), path, prepared.saved, duplicate)
 
     @staticmethod
-    def _insert(connection: Connection, row: dict[str, Any]) -> tuple[int, int]:
+    def _insert(connection: Connection, row: dict[str, Any]) -> tuple[int, int, tuple[str, datetime] | None]:
+        """Insert the row unless it is there already or repeats the latest attempt within the double-click
+        window; returns (row id, attempt number, (receipt id, time) of the first attempt for a repeat)."""
+        def attempt_number(submission_id: int) -> int:
+            return int(connection.execute(
+                select(func.count()).select_from(submissions).where(
+                    submissions.c.learner_id == row["learner_id"], submissions.c.exercise_id == row["exercise_id"],
+                    submissions.c.id <= submission_id)).scalar_one())
+
+        present = connection.execute(
+            select(submissions.c.id).where(submissions.c.receipt_id == row["receipt_id"])).first()
+        if present is not None:  # imported from its receipt meanwhile (an instructor opened the gradebook)
+            return int(present[0]), attempt_number(int(present[0])), None
+        latest = connection.execute(
+            select(submissions.c.id, submissions.c.answers, submissions.c.variant, submissions.c.submitted_at,
+                   submissions.c.receipt_id)
+            .where(submissions.c.learner_id == row["learner_id"], submissions.c.exercise_id == row["exercise_id"])
+            .order_by(submissions.c.id.desc()).limit(1)).first()
+        if latest is not None and latest.receipt_id and latest.answers == row["answers"] \
+                and latest.variant == row["variant"] \
+                and 0 <= (row["submitted_at"] - latest.submitted_at).total_seconds() < DOUBLE_SUBMIT_SECONDS:
+            return int(latest.id), attempt_number(int(latest.id)), (str(latest.receipt_id), latest.submitted_at)
         submission_id = _new_id(connection.execute(submissions.insert().values(**row)))
-        attempt = connection.execute(
-            select(func.count()).select_from(submissions).where(
-                submissions.c.learner_id == row["learner_id"], submissions.c.exercise_id == row["exercise_id"],
-                submissions.c.id <= submission_id)).scalar_one()
-        return submission_id, int(attempt)
+        return submission_id, attempt_number(submission_id), None
 
     # ----------------------------------------------------------------- receipts
-    def import_receipts(self, paths: Iterable[str | Path]) -> ImportSummary:
+    def import_receipts(self, paths: Iterable[str | Path], *, on_progress: Progress | None = None) -> ImportSummary:
         """Re-grade and record receipt files (or every ``*.json`` under folders); never trusts stored scores.
 
-        Each file is checked on its own: malformed JSON, missing fields, wrong types, a digest that does not
-        match (回执已被修改) or an unknown exercise reject that file with a Chinese reason naming the file and
-        the field, and the others go on. A receipt already in the gradebook (same receipt id) is skipped.
+        Each file is handled on its own: a file that is too big, not JSON, nested too deep, missing fields,
+        with wrong types, a digest that does not match (回执已被修改) or an unknown exercise is rejected with a
+        Chinese reason naming the file and the field, and the others go on. A receipt already in the
+        gradebook (same receipt id and digest) is skipped *before* it is re-graded, so re-importing a folder
+        costs a read and a digest per file. Rows are written in batches of :data:`IMPORT_BATCH`.
 
         Examples
         --------
@@ -249,41 +327,105 @@ class Gradebook:
         >>> book = Gradebook(data_dir=tempfile.mkdtemp())
         >>> bad = Path(book.data_dir) / "bad.json"
         >>> _ = bad.write_text("{not json", encoding="utf-8")
-        >>> print(book.import_receipts([bad]).rejected[0].reason)  # doctest: +ELLIPSIS
+        >>> deep = Path(book.data_dir) / "deep.json"
+        >>> _ = deep.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+        >>> for item in book.import_receipts([bad, deep]).rejected:
+        ...     print(item.reason)  # doctest: +ELLIPSIS
         文件 .../bad.json：不是有效的 JSON（第 1 行，第 2 列）
+        文件 .../deep.json：不是有效的回执（JSON 嵌套层数过深）
         >>> book.close()
         """
         summary = ImportSummary()
-        for file in _receipt_files(paths, summary):
+        files = list(_receipt_files(paths, summary))
+        known = self._known_receipts()
+        batch: list[tuple[str, dict[str, Any]]] = []
+        for done, file in enumerate(files, start=1):
             name = str(file)
             try:
-                receipt = _validate_receipt(_load_receipt(file), self.key, name)
-                exercise = self._exercise(receipt["exercise_id"], file=name)
-                try:
-                    result = exercise.grade(dict(receipt["answers"]), receipt["variant"])
-                except InputError as exc:
-                    raise InputError(f"无法重新评分：{exc}", field="answers", file=name) from None
-                if str(result.exercise_id) != receipt["exercise_id"]:
-                    raise InputError("评分结果与练习编号不符", field="exercise_id", file=name)
+                row = self._regraded_row(file, known, summary)
             except InputError as exc:
                 summary.rejected.append(RejectedReceipt(name, str(exc)))
-                continue
-            row = {
-                "learner_id": receipt["learner_id"], "exercise_id": receipt["exercise_id"],
-                "exercise_title": str(exercise.title), "variant": result.variant, "answers": receipt["answers"],
-                "score": float(result.score), "max_score": float(result.max_score),
-                "claimed_score": float(receipt["score"]), "items": [_item_dict(item) for item in result.items],
-                "submitted_at": _naive_utc(receipt["submitted_at"]), "recorded_at": _naive_utc(_now()),
-                "source": "receipt", "receipt_id": receipt["receipt_id"], "receipt_digest": receipt["digest"],
-                "app_version": receipt["app_version"],
-            }
-            submission_id = self._write(partial(self._insert_receipt, row=row))
+            except RecursionError:
+                summary.rejected.append(RejectedReceipt(name, f"文件 {name}：不是有效的回执（嵌套层数过深）"))
+            except (ValueError, TypeError, KeyError, AttributeError, OverflowError, MemoryError) as exc:
+                summary.rejected.append(RejectedReceipt(name, f"文件 {name}：无法评分（{type(exc).__name__}）"))
+            else:
+                if row is not None:
+                    known[row["receipt_id"]] = row["receipt_digest"]
+                    batch.append((name, row))
+            if len(batch) >= IMPORT_BATCH:
+                self._flush(batch, summary)
+            if on_progress is not None:
+                on_progress(done, len(files))
+        self._flush(batch, summary)
+        return summary
+
+    def _regraded_row(self, file: Path, known: dict[str, str | None],
+                      summary: ImportSummary) -> dict[str, Any] | None:
+        """The row for one receipt file, or ``None`` for a duplicate (noted in ``summary``)."""
+        name = str(file)
+        receipt = _validate_receipt(_load_receipt(file), self.key, name)
+        if receipt["receipt_id"] in known:
+            if known[receipt["receipt_id"]] not in (None, receipt["digest"]):
+                raise InputError("回执编号与成绩册中的另一份回执相同，内容却不同", field="receipt_id", file=name)
+            summary.duplicates.append(name)
+            return None
+        exercise = self._exercise(receipt["exercise_id"], file=name)
+        try:
+            result = exercise.grade(dict(receipt["answers"]), receipt["variant"])
+        except InputError as exc:
+            raise InputError(f"无法重新评分：{exc}", field="answers", file=name) from None
+        if str(result.exercise_id) != receipt["exercise_id"]:
+            raise InputError("评分结果与练习编号不符", field="exercise_id", file=name)
+        return {
+            "learner_id": receipt["learner_id"], "exercise_id": receipt["exercise_id"],
+            "exercise_title": str(exercise.title), "variant": result.variant, "answers": receipt["answers"],
+            "score": float(result.score), "max_score": float(result.max_score),
+            "claimed_score": float(receipt["score"]), "items": [_item_dict(item) for item in result.items],
+            "submitted_at": _naive_utc(receipt["submitted_at"]), "recorded_at": _naive_utc(_now()),
+            "source": "receipt", "receipt_id": receipt["receipt_id"], "receipt_digest": receipt["digest"],
+            "app_version": receipt["app_version"],
+        }
+
+    def _flush(self, batch: list[tuple[str, dict[str, Any]]], summary: ImportSummary) -> None:
+        """Write a batch of imported rows in one transaction (rows another importer wrote meanwhile: duplicates)."""
+        if not batch:
+            return
+
+        def work(connection: Connection) -> list[int | None]:
+            return [self._insert_receipt(connection, row) for _, row in batch]
+
+        for (name, row), submission_id in zip(batch, self._write(work)):
             if submission_id is None:
                 summary.duplicates.append(name)
             else:
                 summary.imported.append(ImportedReceipt(name, submission_id, row["learner_id"], row["exercise_id"],
                                                         row["score"], row["claimed_score"]))
-        return summary
+        batch.clear()
+
+    def _known_receipts(self) -> dict[str, str | None]:
+        """Receipt id → digest of every row that came with a receipt."""
+        def work(connection: Connection) -> dict[str, str | None]:
+            query = select(submissions.c.receipt_id, submissions.c.receipt_digest).where(
+                submissions.c.receipt_id.is_not(None))
+            return {str(rid): digest for rid, digest in connection.execute(query)}
+
+        return self._read(work)
+
+    def recover_receipts(self, *, on_progress: Progress | None = None) -> ImportSummary:
+        """Import the receipts in :attr:`receipts_dir` that have no row (runs when the gradebook opens).
+
+        A receipt is written before its row; a kernel killed in between, or a database that stayed locked,
+        leaves a receipt without a row. Files are matched by the receipt id in their name (older names are
+        read), so a folder of receipts that are all in the gradebook costs one listing and one query.
+        """
+        if not self.receipts_dir.is_dir():
+            return ImportSummary()
+        known = self._known_receipts()
+        listing = ImportSummary()
+        missing = [file for file in _receipt_files([self.receipts_dir], listing)
+                   if (_receipt_id_of(file) or "") not in known]
+        return self.import_receipts(missing, on_progress=on_progress) if missing else ImportSummary()
 
     @staticmethod
     def _insert_receipt(connection: Connection, row: dict[str, Any]) -> int | None:
@@ -315,7 +457,7 @@ class Gradebook:
         if isinstance(submission_id, bool) or not isinstance(submission_id, int):
             raise InputError(f"应为整数（收到 {submission_id!r}）", field="提交编号")
 
-        def work(connection: Connection) -> None:
+        def work(connection: Connection) -> list[dict[str, Any]]:
             row = connection.execute(select(submissions.c["items"]).where(submissions.c.id == submission_id)).first()
             if row is None:
                 raise InputError(f"没有编号为 {submission_id} 的提交", field="提交编号")
@@ -328,9 +470,28 @@ class Gradebook:
             connection.execute(manual_scores.insert().values(
                 submission_id=submission_id, item_id=item_id, points=value, grader=grader_name,
                 note=str(note or ""), scored_at=_naive_utc(_now())))
+            return _backup_rows(connection)
 
-        self._write(work)
+        self._save_backup(self._write(work))
         return self._attempts(submission_id=submission_id)[0]
+
+    def _save_backup(self, rows: list[dict[str, Any]]) -> None:
+        try:
+            _private_dir(self.data_dir)
+            _write_backup(self.data_dir, rows)
+        except OSError as exc:
+            raise InputError(f"评分已存入成绩册，但人工评分备份无法写入：{exc.strerror or exc}",
+                             file=str(self.data_dir / "manual-scores.json")) from None
+
+    def restore_manual_scores(self) -> tuple[int, list[dict[str, Any]]]:
+        """Put back the backed-up manual scores (``manual-scores.json``) that the database lacks.
+
+        Returns how many were restored and the backup entries whose submission is not in the gradebook.
+        """
+        entries = _read_backup(self.data_dir)
+        if not entries:
+            return 0, []
+        return self._write(lambda connection: _restore_rows(connection, entries))
 
     # ----------------------------------------------------------------- queries
     def _attempts(self, *, learner_id: str | None = None, exercise_id: str | None = None,
@@ -409,7 +570,7 @@ class Gradebook:
                                            "given", "max_points", "submitted_at", "is_latest"])
 
     # ----------------------------------------------------------------- exports
-    def export(self, path: str | Path, format: str = "csv") -> Path:
+    def export(self, path: str | Path, format: str = "csv", *, on_progress: Progress | None = None) -> Path:
         """Write the gradebook: one row per learner × exercise with the best score (Chinese headers).
 
         ``xlsx`` adds the sheets 逐题得分 (items of each best attempt) and 题目难度 (item difficulty).
@@ -431,13 +592,19 @@ class Gradebook:
         attempts = self._attempts()
         summary = _overview(attempts)
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if target.parent == self.data_dir / "exports":
+                _private_dir(self.data_dir)
+                _private_dir(target.parent)
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
             if kind == "csv":
-                _write_csv(target, summary)
+                _write_csv(target, summary, on_progress)
             else:
                 best = _best_per_pair(attempts)
                 _write_xlsx(target, [("成绩册", summary), ("逐题得分", _item_rows(best)),
-                                     ("题目难度", _difficulty(list(_latest_per_pair(attempts).values())))])
+                                     ("题目难度", _difficulty(list(_latest_per_pair(attempts).values())))],
+                            on_progress)
+            os.chmod(target, 0o600)  # learners' names and scores
         except OSError as exc:
             raise InputError(f"无法写入：{exc.strerror or exc}", file=str(target)) from None
         return target
@@ -517,24 +684,75 @@ def _attempt(row: Any, manual: dict[tuple[int, str], Any]) -> Attempt:
 _DEFAULT: dict[tuple[str, str], Gradebook] = {}
 
 
+@dataclass(frozen=True)
+class _Prepared:
+    """An attempt whose receipt is on disk (``saved``) and whose row is still to be written."""
+
+    learner_id: str
+    answers: dict[str, Any]
+    result: ResultLike
+    moment: datetime
+    receipt: dict[str, Any]
+    path: Path
+    saved: bool
+
+
+def _prepare(receipts_dir: Path, key: bytes, learner_id: str, answers: dict[str, Any],
+             result: ResultLike) -> _Prepared:
+    """Check the attempt and write its signed receipt; touches no database."""
+    who = _check_learner_id(learner_id)
+    if not isinstance(answers, dict):
+        raise InputError("答案应为“题目编号 → 答案”的键值表", field="answers")
+    try:
+        clean = _json_safe(answers)
+    except RecursionError:
+        raise InputError("答案嵌套层数过深", field="answers") from None
+    moment = _now()
+    receipt = _new_receipt(who, result, clean, moment, key)
+    path = _receipt_path(receipts_dir, receipt)
+    try:
+        _write_receipt(receipt, path)
+        saved = True
+    except InputError:  # e.g. disk full or no permission: the database row still records it
+        saved = False
+    return _Prepared(who, clean, result, moment, receipt, path, saved)
+
+
 def open_gradebook(data_dir: Path | str | None = None, url: str | None = None,
-                   registry: Registry | None = None) -> Gradebook:
+                   registry: Registry | None = None, *, recover: bool = True) -> Gradebook:
     """A new :class:`Gradebook` (close it when done); arguments default to the environment."""
-    return Gradebook(url, data_dir=data_dir, registry=registry)
+    return Gradebook(url, data_dir=data_dir, registry=registry, recover=recover)
 
 
 def default_gradebook() -> Gradebook:
-    """The process-wide gradebook for the current environment (one per data directory and URL)."""
+    """The process-wide gradebook for the current environment (one per data directory and URL).
+
+    Learners' kernels open it without the receipt recovery scan (the instructor's opening does that).
+    """
     directory = data_dir()
     key = (str(directory), database_url(directory))
     if key not in _DEFAULT:
-        _DEFAULT[key] = Gradebook(key[1], data_dir=directory)
+        _DEFAULT[key] = Gradebook(key[1], data_dir=directory, recover=False)
     return _DEFAULT[key]
 
 
 def record_attempt(learner_id: str, answers: dict[str, Any], result: ResultLike) -> str:
-    """Recorder for the exercise forms: store the attempt, return a short Chinese confirmation."""
-    return default_gradebook().record(learner_id, answers, result).confirmation()
+    """Recorder for the exercise forms: store the attempt, return a short Chinese confirmation.
+
+    The receipt is written before the gradebook is even opened (opening may wait for a lock), so a kernel
+    killed at any moment after the click leaves the attempt on disk.
+    """
+    directory = data_dir()
+    prepared = _prepare(directory / "receipts", course_key(directory), learner_id, answers, result)
+    try:
+        book = default_gradebook()
+    except InputError:
+        if not prepared.saved:
+            raise InputError("成绩册和回执都无法写入，本次提交没有保存，请告诉讲师（答案仍在表单中）",
+                             field="提交") from None
+        raise InputError(f"成绩册暂时无法打开；本次提交已保存为回执 {prepared.path.name}，请告诉讲师",
+                         field="提交") from None
+    return book._commit(prepared).confirmation()
 
 
 def import_receipts(paths: Iterable[str | Path]) -> ImportSummary:

@@ -15,6 +15,7 @@ import pandas as pd
 from .. import casebook, exercises
 from ..errors import InputError
 from ..exercises import GradeResult
+from ..gradebook import normalize_learner_id
 from ..labels import label
 from ._common import TABLE_CSS, replace_output, safe, table_html
 
@@ -79,7 +80,7 @@ def _answer_widget(item: exercises.ItemSpec) -> widgets.ValueWidget:
         return widgets.Dropdown(options=[("（请选择）", ""), *[(o, o) for o in item.options]], value="",
                                 layout=widgets.Layout(width="320px"))
     if item.kind == "text":
-        return widgets.Textarea(placeholder="写下你的理由", layout=widgets.Layout(width="520px", height="90px"))
+        return widgets.Textarea(placeholder=f"写下你的理由（最多 {item.answer_limit} 字）", layout=widgets.Layout(width="520px", height="90px"))
     placeholder = {"money": "元", "ratio": "例如 43.9%", "number": ""}[item.kind]
     return widgets.Text(placeholder=placeholder, layout=widgets.Layout(width="200px"))
 
@@ -120,7 +121,7 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
         value = learner.value.strip()
         if not value:
             raise InputError("请先填写学员编号（讲师分配的编号），以得到你自己的案例变体", field="学员编号")
-        return value
+        return normalize_learner_id(value)  # NFKC, spaces collapsed; "!!!" and control characters refused
 
     @safe(documents)
     def show_documents(_change: object = None) -> None:
@@ -131,8 +132,15 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
             parts.append(documents_view(exercise.case(who)))
         replace_output(documents, TABLE_CSS + "".join(parts))
 
-    @safe(feedback)
     def on_submit(_button: object = None) -> None:
+        submit.disabled = True  # a double click sends one attempt (the gradebook also merges repeats)
+        try:
+            grade_and_record()
+        finally:
+            submit.disabled = False
+
+    @safe(feedback)
+    def grade_and_record() -> None:
         who = learner_id()
         answers = {item_id: box.value for item_id, box in fields.items() if box.value and box.value.strip()}
         result = exercise.grade(answers, who)

@@ -14,7 +14,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import gradebook
-from ..plotting import PALETTE, new_figure
+from ..plotting import PALETTE, new_figure, plain_text
 from ._common import TABLE_CSS, error_html, percent, replace_output, safe, table_html
 
 OVERVIEW_HEADERS = {"learner_id": "学员编号", "exercise_id": "练习", "exercise_title": "练习名称", "attempts": "提交次数",
@@ -48,8 +48,16 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
     """
     if os.environ.get("MICROLOAN_ROLE") == "learner":
         return widgets.HTML(TABLE_CSS + error_html("讲师成绩册只在讲师模式下提供（microloan serve --instructor 或 JupyterLab）。"))
-    book = book or gradebook.default_gradebook()
-    title = widgets.HTML(f"<h3>讲师成绩册</h3><p>数据目录：{html.escape(str(book.data_dir))}</p>")
+    recovered = ""
+    if book is None:
+        try:
+            book = gradebook.default_gradebook()
+        except gradebook.GradebookDamagedError as exc:
+            return _damaged_panel(exc)
+        found = book.recover_receipts()  # receipts of kernels killed before their row was written
+        if found.imported:
+            recovered = f"<p>已从回执补回 {len(found.imported)} 次未写入成绩册的提交。</p>"
+    title = widgets.HTML(f"<h3>讲师成绩册</h3><p>数据目录：{html.escape(str(book.data_dir))}</p>{recovered}")
     refresh_button = widgets.Button(description="刷新", icon="refresh")
     refresh_button.add_class("ml-refresh")
     overview_out, difficulty_out, learner_out, manual_out, export_out = (widgets.Output() for _ in range(5))
@@ -75,7 +83,8 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
         shown = table[list(OVERVIEW_HEADERS)].rename(columns=OVERVIEW_HEADERS)
         per_learner = table.groupby("learner_id")["best_share"].mean().sort_values()
         fig, ax = new_figure("各学员平均最高得分率", "学员编号", size=(8.0, max(2.5, 0.3 * len(per_learner))))
-        ax.barh(per_learner.index.astype(str), per_learner.to_numpy() * 100, color=PALETTE[0])
+        # learner ids are data: never parsed as mathtext (an id like "$\frac{a}{$" would blank the chart)
+        ax.barh([plain_text(who) for who in per_learner.index], per_learner.to_numpy() * 100, color=PALETTE[0])
         ax.set_xlabel("平均最高得分率（%）")
         ax.set_xlim(0, 100)
         replace_output(overview_out, TABLE_CSS + f"<p>{table['learner_id'].nunique()} 名学员，{int(table['attempts'].sum())} 次提交。</p>"
@@ -88,7 +97,7 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
             replace_output(difficulty_out, "<p>还没有任何提交。</p>")
             return
         shown = table[list(DIFFICULTY_HEADERS)].rename(columns=DIFFICULTY_HEADERS)
-        labels = (table["exercise_id"] + " " + table["label"]).tolist()
+        labels = [plain_text(text) for text in table["exercise_id"] + " " + table["label"]]
         fig, ax = new_figure("各题答对率（每位学员取最近一次提交）", "题目", size=(8.0, max(2.5, 0.3 * len(labels))))
         ax.barh(labels, table["share_correct"].fillna(0).to_numpy() * 100, color=PALETTE[2])
         ax.set_xlabel("答对率（%）")
@@ -141,7 +150,13 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
         path = book.export(target, export_format.value)
         replace_output(export_out, _download_link(path, f"下载 {path.name}"))
 
+    @safe(overview_out)
+    def recover() -> None:
+        book.recover_receipts()  # receipts of kernels killed before their row was written
+
     def refresh(_button: object = None) -> None:
+        if _button is not None:  # the 刷新 button (the first drawing follows the recovery done on opening)
+            recover()
         render_overview()
         render_difficulty()
         learners = sorted(book.overview()["learner_id"].unique())
@@ -165,3 +180,26 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
     for i, name in enumerate(("班级总览", "题目难度", "学员详情", "人工评分", "导出")):
         tabs.set_title(i, name)
     return widgets.VBox([title, refresh_button, tabs])
+
+
+def _damaged_panel(problem: gradebook.GradebookDamagedError) -> widgets.VBox:
+    """What the instructor sees when the database is damaged: the reason and a button that rebuilds it."""
+    message = widgets.HTML(TABLE_CSS + error_html(str(problem)))
+    button = widgets.Button(description="从回执重建成绩册", button_style="warning", icon="wrench",
+                            layout=widgets.Layout(width="220px"))
+    button.add_class("ml-rebuild")
+    out = widgets.Output()
+    panel = widgets.VBox([widgets.HTML("<h3>讲师成绩册</h3>"), message, button, out])
+
+    @safe(out)
+    def on_rebuild(_button: object = None) -> None:
+        button.disabled = True
+        try:
+            report = gradebook.rebuild_gradebook()
+        finally:
+            button.disabled = False
+        lines = "".join(f"<li>{html.escape(line)}</li>" for line in report.lines())
+        panel.children = (widgets.HTML(f"<p><b>成绩册已重建。</b></p><ul>{lines}</ul>"), instructor_dashboard())
+
+    button.on_click(on_rebuild)
+    return panel
