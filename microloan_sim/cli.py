@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from ._data import PACKAGE_DIR, data_path
+from .errors import InputError
 
 #: Voila's frontend breaks with this JupyterLab extension loaded (architecture §5).
 EXTENSION_DENYLIST = ("@jupyter-notebook/lab-extension",)
@@ -49,6 +50,13 @@ SERVED_FOLDERS = ("course", "exercises", "casebook")
 #: Names containing one of these are served only with ``--instructor`` (dashboards, planted-flaw answer keys).
 INSTRUCTOR_MARK = "instructor"
 INSTRUCTOR_ONLY = (INSTRUCTOR_MARK, "answer_key")
+#: Kernel culling for a class (seconds): a page abandoned without closing frees its kernel within
+#: CULL_IDLE_TIMEOUT + CULL_INTERVAL (under 2 minutes); a closed page frees it at once; an open page never.
+CULL_IDLE_TIMEOUT = 90
+CULL_INTERVAL = 20
+#: How long Voila waits for a kernel's output before giving up on a cell (its default of 4 s broke pages
+#: silently under a burst of 30 learners).
+IOPUB_TIMEOUT = 60
 _NEVER_SERVED = {"microloan-data", "__pycache__", ".ipynb_checkpoints", "receipts", "gradebook.sqlite", "course.key"}
 
 
@@ -69,14 +77,49 @@ def jupyter_environment() -> dict[str, str]:
     return env
 
 
-def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "127.0.0.1") -> list[str]:
-    """The Voila command line used by ``microloan serve`` and by the tests."""
+def _short_runtime_dir() -> str:
+    """A folder for kernel connection files whose unix-socket paths stay under the 107-byte limit."""
+    temp = tempfile.gettempdir()
+    if len(temp) <= 40 or not Path("/tmp").is_dir():
+        return temp
+    return "/tmp"
+
+
+def _check_culling(cull_idle_timeout: int, cull_interval: int) -> None:
+    if cull_idle_timeout <= 0 or cull_interval <= 0:
+        raise InputError("必须为正的秒数", field="内核回收时间（--cull-idle-timeout / --cull-interval）")
+
+
+def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "127.0.0.1",
+                  cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL) -> list[str]:
+    """The Voila command line used by ``microloan serve`` and by the tests.
+
+    Kernel lifecycle (architecture §5): a closed page shuts its kernel down at once (the ``microloan``
+    template's XSRF-cookie fix keeps the XSRF check on); a page abandoned without closing (browser crashed,
+    laptop lid shut) has its kernel culled once it has had no connection and no activity for
+    ``cull_idle_timeout`` seconds, checked every ``cull_interval`` seconds. An open page is never culled,
+    however long it sits idle (``cull_connected=False``). Kernel output may take up to
+    ``IOPUB_TIMEOUT`` seconds under a burst of learners before a page gives up, and kernels talk over unix
+    sockets instead of loopback TCP ports (no "Address already in use" under a burst, not reachable from
+    other users' processes through a port).
+
+    >>> cmd = voila_command(Path("course"), 8866, cull_idle_timeout=15, cull_interval=5)
+    >>> "--MappingKernelManager.cull_idle_timeout=15" in cmd and "--MappingKernelManager.cull_connected=False" in cmd
+    True
+    """
+    _check_culling(cull_idle_timeout, cull_interval)
     command = [
         sys.executable, "-m", "voila", str(root), "--no-browser", f"--Voila.ip={ip}", f"--port={port}",
         f"--template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
         *(f"--VoilaConfiguration.extension_denylist={item}" for item in EXTENSION_DENYLIST),
         *(f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST),
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
+        "--MappingKernelManager.cull_connected=False",
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
     ]
+    if os.name == "posix":  # zmq has no ipc transport on Windows
+        command += ["--KernelManager.transport=ipc", f"--Voila.connection_dir_root={_short_runtime_dir()}"]
     if preheat:
         command.append("--preheat_kernel=True")
     return command
@@ -141,6 +184,7 @@ def serve_environment(data_dir: Path, *, instructor: bool) -> dict[str, str]:
 def _serve(args: argparse.Namespace) -> int:
     from .gradebook import data_dir
 
+    _check_culling(args.cull_idle_timeout, args.cull_interval)
     source = Path(args.path).resolve() if args.path else project_root()
     if not source.is_dir():
         print(f"错误：找不到目录 {source}", file=sys.stderr)
@@ -166,7 +210,8 @@ def _serve(args: argparse.Namespace) -> int:
     print("按 Ctrl+C 停止服务。", flush=True)
     if args.ip != "127.0.0.1":
         print(f"注意：服务监听 {args.ip}，同一网络中的学员可以用本机的局域网地址访问（端口 {args.port}）。", flush=True)
-    command = voila_command(root, args.port, preheat=args.preheat, ip=args.ip)
+    command = voila_command(root, args.port, preheat=args.preheat, ip=args.ip,
+                            cull_idle_timeout=args.cull_idle_timeout, cull_interval=args.cull_interval)
     process = subprocess.Popen(command, env=serve_environment(data, instructor=args.instructor), cwd=root)
 
     def stop(_signum: int, _frame: Any) -> None:
@@ -267,6 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ip", default="127.0.0.1",
                        help="监听地址（默认只允许本机访问；课堂上让学员的电脑访问时用 0.0.0.0）")
     serve.add_argument("--instructor", action="store_true", help="讲师模式：同时提供讲师成绩册仪表板")
+    serve.add_argument("--cull-idle-timeout", type=int, default=CULL_IDLE_TIMEOUT, metavar="SECONDS",
+                       help=f"无人连接的内核空闲多少秒后回收（默认 {CULL_IDLE_TIMEOUT}；打开着的页面不受影响）")
+    serve.add_argument("--cull-interval", type=int, default=CULL_INTERVAL, metavar="SECONDS",
+                       help=f"每隔多少秒检查一次可回收的内核（默认 {CULL_INTERVAL}）")
     serve.set_defaults(func=_serve)
     lab = sub.add_parser("lab", help="打开 JupyterLab（讲师与自学）")
     lab.add_argument("--port", type=int, default=8888)
