@@ -11,7 +11,7 @@ kernels are told where it is through ``MICROLOAN_DATA_DIR``.
 Examples
 --------
 >>> cmd = voila_command(project_root(), port=8866)
->>> cmd[1:3] == ["-m", "voila"] and "--Voila.ip=127.0.0.1" in cmd
+>>> cmd[1:3] == ["-m", "microloan_sim.voila_app"] and "--Voila.ip=127.0.0.1" in cmd
 True
 >>> import tempfile
 >>> source = Path(tempfile.mkdtemp())
@@ -26,6 +26,7 @@ True
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 import shutil
 import signal
@@ -57,6 +58,9 @@ CULL_INTERVAL = 20
 #: How long Voila waits for a kernel's output before giving up on a cell (its default of 4 s broke pages
 #: silently under a burst of 30 learners).
 IOPUB_TIMEOUT = 60
+#: Most kernels (open pages) one client address may hold at once under ``microloan serve``.
+MAX_KERNELS_PER_CLIENT = 10
+_LOOPBACK_NAMES = ("localhost",)
 _NEVER_SERVED = {"microloan-data", "__pycache__", ".ipynb_checkpoints", "receipts", "gradebook.sqlite", "course.key"}
 
 
@@ -91,8 +95,15 @@ def _check_culling(cull_idle_timeout: int, cull_interval: int) -> None:
 
 
 def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "127.0.0.1",
-                  cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL) -> list[str]:
+                  cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
+                  max_kernels_per_client: int = MAX_KERNELS_PER_CLIENT,
+                  allowed_hosts: Sequence[str] = ()) -> list[str]:
     """The Voila command line used by ``microloan serve`` and by the tests.
+
+    Voila runs as :mod:`microloan_sim.voila_app`: Voila itself, plus a ``Host`` header check against DNS
+    rebinding (IP addresses, ``localhost``, this machine's name and ``allowed_hosts`` are answered) and a cap
+    of ``max_kernels_per_client`` kernels per client address (0: no cap). Learners cannot switch the page
+    template with ``?template=`` (that would drop the Chinese page and the kernel-shutdown fix).
 
     Kernel lifecycle (architecture §5): a closed page shuts its kernel down at once (the ``microloan``
     template's XSRF-cookie fix keeps the XSRF check on); a page abandoned without closing (browser crashed,
@@ -109,8 +120,11 @@ def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "12
     """
     _check_culling(cull_idle_timeout, cull_interval)
     command = [
-        sys.executable, "-m", "voila", str(root), "--no-browser", f"--Voila.ip={ip}", f"--port={port}",
-        f"--template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
+        sys.executable, "-m", "microloan_sim.voila_app", str(root), "--no-browser", f"--Voila.ip={ip}",
+        f"--port={port}", f"--template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.allow_template_override=NO",
+        f"--MicroloanVoila.max_kernels_per_client={max_kernels_per_client}",
+        *(f"--MicroloanVoila.allowed_hosts={host}" for host in allowed_hosts),
         *(f"--VoilaConfiguration.extension_denylist={item}" for item in EXTENSION_DENYLIST),
         *(f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST),
         f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
@@ -181,10 +195,31 @@ def serve_environment(data_dir: Path, *, instructor: bool) -> dict[str, str]:
     return env
 
 
+def is_loopback(ip: str) -> bool:
+    """Whether a listen address keeps the server to this machine.
+
+    >>> [is_loopback(ip) for ip in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "192.168.1.5", "")]
+    [True, True, True, False, False, False]
+    """
+    if ip.strip().lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(ip.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .gradebook import data_dir
 
     _check_culling(args.cull_idle_timeout, args.cull_interval)
+    if args.max_kernels_per_client < 0:
+        raise InputError("不能为负数（0 表示不限）", field="每个访问者的内核上限（--max-kernels-per-client）")
+    if args.instructor and not is_loopback(args.ip):
+        print("错误：讲师模式只能在本机访问（--ip 127.0.0.1）。讲师仪表板没有登录保护，若监听局域网地址，"
+              "同一网络中的任何人都能看到全班成绩并打分。请让学员连接学员模式的服务"
+              "（microloan serve --ip 0.0.0.0），讲师模式另开一个只在本机访问的端口。", file=sys.stderr)
+        return 2
     source = Path(args.path).resolve() if args.path else project_root()
     if not source.is_dir():
         print(f"错误：找不到目录 {source}", file=sys.stderr)
@@ -208,10 +243,12 @@ def _serve(args: argparse.Namespace) -> int:
         print("讲师仪表板在学员模式下不提供；讲师请另行运行 microloan serve --instructor。", flush=True)
     print(f"服务目录：{root}", flush=True)
     print("按 Ctrl+C 停止服务。", flush=True)
-    if args.ip != "127.0.0.1":
-        print(f"注意：服务监听 {args.ip}，同一网络中的学员可以用本机的局域网地址访问（端口 {args.port}）。", flush=True)
+    if not is_loopback(args.ip):
+        print(f"注意：服务监听 {args.ip}，同一网络中的任何人都可以不经登录用本机的局域网地址（端口 {args.port}）"
+              "打开全部学员页面并提交练习；讲师仪表板和答案不在其中。", flush=True)
     command = voila_command(root, args.port, preheat=args.preheat, ip=args.ip,
-                            cull_idle_timeout=args.cull_idle_timeout, cull_interval=args.cull_interval)
+                            cull_idle_timeout=args.cull_idle_timeout, cull_interval=args.cull_interval,
+                            max_kernels_per_client=args.max_kernels_per_client, allowed_hosts=args.allow_host)
     process = subprocess.Popen(command, env=serve_environment(data, instructor=args.instructor), cwd=root)
 
     def stop(_signum: int, _frame: Any) -> None:
@@ -312,6 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ip", default="127.0.0.1",
                        help="监听地址（默认只允许本机访问；课堂上让学员的电脑访问时用 0.0.0.0）")
     serve.add_argument("--instructor", action="store_true", help="讲师模式：同时提供讲师成绩册仪表板")
+    serve.add_argument("--max-kernels-per-client", type=int, default=MAX_KERNELS_PER_CLIENT, metavar="N",
+                       help=f"每个访问者（IP 地址）最多同时打开的页面数（默认 {MAX_KERNELS_PER_CLIENT}；0 表示不限）")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="除 IP 地址、localhost 和本机名之外，允许学员在网址中使用的主机名（可重复）")
     serve.add_argument("--cull-idle-timeout", type=int, default=CULL_IDLE_TIMEOUT, metavar="SECONDS",
                        help=f"无人连接的内核空闲多少秒后回收（默认 {CULL_IDLE_TIMEOUT}；打开着的页面不受影响）")
     serve.add_argument("--cull-interval", type=int, default=CULL_INTERVAL, metavar="SECONDS",
