@@ -15,10 +15,12 @@ $(VENV)/.runtime: $(VENV)/bin/activate pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-# Test install: the test extra, plus Debian's Chromium and a CJK font for the browser tests.
+# Test install: the test extra, plus Debian's Chromium and a CJK font for the browser tests, and Debian's
+# PostgreSQL server for the gradebook tests (they start a private server on a free loopback port).
 $(VENV)/.test: $(VENV)/.runtime
 	$(PY) -m pip install --quiet -e ".[test]"
 	bash tools/install_browser.sh
+	bash tools/install_postgresql.sh
 	touch $@
 
 serve: $(VENV)/.runtime
