@@ -27,13 +27,14 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -97,13 +98,17 @@ def _check_culling(cull_idle_timeout: int, cull_interval: int) -> None:
 def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "127.0.0.1",
                   cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
                   max_kernels_per_client: int = MAX_KERNELS_PER_CLIENT,
-                  allowed_hosts: Sequence[str] = ()) -> list[str]:
+                  allowed_hosts: Sequence[str] = (), warm: Mapping[str, int] | None = None) -> list[str]:
     """The Voila command line used by ``microloan serve`` and by the tests.
 
     Voila runs as :mod:`microloan_sim.voila_app`: Voila itself, plus a ``Host`` header check against DNS
     rebinding (IP addresses, ``localhost``, this machine's name and ``allowed_hosts`` are answered) and a cap
     of ``max_kernels_per_client`` kernels per client address (0: no cap). Learners cannot switch the page
     template with ``?template=`` (that would drop the Chinese page and the kernel-shutdown fix).
+
+    ``warm`` maps notebooks of the lesson in progress (paths relative to the served root) to the number of
+    kernels kept started and rendered ahead of the learners (Voila's preheat); every other notebook gets
+    none. Warm kernels are never culled: keep the pools small (each kernel holds 150-250 MB).
 
     Kernel lifecycle (architecture §5): a closed page shuts its kernel down at once (the ``microloan``
     template's XSRF-cookie fix keeps the XSRF check on); a page abandoned without closing (browser crashed,
@@ -134,9 +139,44 @@ def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "12
     ]
     if os.name == "posix":  # zmq has no ipc transport on Windows
         command += ["--KernelManager.transport=ipc", f"--Voila.connection_dir_root={_short_runtime_dir()}"]
-    if preheat:
+    if warm:
+        pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
+        pools.update({notebook: {"pool_size": int(size)} for notebook, size in warm.items()})
+        command += ["--preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
+    elif preheat:
         command.append("--preheat_kernel=True")
     return command
+
+
+def parse_warm(items: Sequence[str], root: Path) -> dict[str, int]:
+    """``--warm NOTEBOOK[=N]`` options as ``{path relative to the served root: pool size}`` (N defaults to 2).
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp()); (root / "course").mkdir()
+    >>> _ = (root / "course" / "04c.ipynb").write_text("{}", encoding="utf-8")
+    >>> parse_warm(["course/04c.ipynb=3"], root), parse_warm(["course/04c.ipynb"], root)
+    ({'course/04c.ipynb': 3}, {'course/04c.ipynb': 2})
+    >>> parse_warm(["course/none.ipynb"], root)
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 预热笔记本（--warm）：找不到 course/none.ipynb（路径相对于课程目录，例如 course/04c_报表编制.ipynb）
+    >>> shutil.rmtree(root)
+    """
+    pools: dict[str, int] = {}
+    for item in items:
+        notebook, _, size = item.partition("=")
+        notebook = notebook.strip().replace("\\", "/").strip("/")
+        if not notebook.endswith(".ipynb") or not (root / notebook).is_file():
+            raise InputError(f"找不到 {notebook}（路径相对于课程目录，例如 course/04c_报表编制.ipynb）",
+                             field="预热笔记本（--warm）")
+        try:
+            count = int(size) if size.strip() else 2
+        except ValueError:
+            raise InputError(f"“{size}”不是整数", field="预热笔记本（--warm）") from None
+        if not 1 <= count <= 30:
+            raise InputError(f"每个笔记本预热 1–30 个内核（当前为 {count}）", field="预热笔记本（--warm）")
+        pools[notebook] = count
+    return pools
 
 
 def _is_within(path: Path, folder: Path) -> bool:
@@ -246,9 +286,17 @@ def _serve(args: argparse.Namespace) -> int:
     if not is_loopback(args.ip):
         print(f"注意：服务监听 {args.ip}，同一网络中的任何人都可以不经登录用本机的局域网地址（端口 {args.port}）"
               "打开全部学员页面并提交练习；讲师仪表板和答案不在其中。", flush=True)
+    try:
+        warm = parse_warm(args.warm, root)
+    except InputError:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    for notebook, size in warm.items():
+        print(f"预热：{notebook} 保持 {size} 个内核待用", flush=True)
     command = voila_command(root, args.port, preheat=args.preheat, ip=args.ip,
                             cull_idle_timeout=args.cull_idle_timeout, cull_interval=args.cull_interval,
-                            max_kernels_per_client=args.max_kernels_per_client, allowed_hosts=args.allow_host)
+                            max_kernels_per_client=args.max_kernels_per_client, allowed_hosts=args.allow_host,
+                            warm=warm)
     process = subprocess.Popen(command, env=serve_environment(data, instructor=args.instructor), cwd=root)
 
     def stop(_signum: int, _frame: Any) -> None:
@@ -349,6 +397,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ip", default="127.0.0.1",
                        help="监听地址（默认只允许本机访问；课堂上让学员的电脑访问时用 0.0.0.0）")
     serve.add_argument("--instructor", action="store_true", help="讲师模式：同时提供讲师成绩册仪表板")
+    serve.add_argument("--warm", action="append", default=[], metavar="NOTEBOOK[=N]",
+                       help="本节课要用的笔记本：预先启动 N 个内核（默认 2）待学员打开，可重复；"
+                            "路径相对于课程目录，例如 course/04c_报表编制.ipynb=5")
     serve.add_argument("--max-kernels-per-client", type=int, default=MAX_KERNELS_PER_CLIENT, metavar="N",
                        help=f"每个访问者（IP 地址）最多同时打开的页面数（默认 {MAX_KERNELS_PER_CLIENT}；0 表示不限）")
     serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",

@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from microloan_sim.cli import build_served_root, serve_environment, voila_command
@@ -36,7 +37,7 @@ def free_port() -> int:
 @contextmanager
 def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool = False,
                  log: Path | None = None, data_dir: Path | None = None,
-                 extra: Mapping[str, Path] | None = None, **serve_options: int) -> Iterator[str]:
+                 extra: Mapping[str, Path] | None = None, **serve_options: Any) -> Iterator[str]:
     """Serve ``source`` exactly as ``microloan serve`` does (mirrored root, learner mode by default, a private
     throw-away gradebook data directory); yields the base URL; stops Voila by its pid.
 

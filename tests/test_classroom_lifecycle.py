@@ -129,3 +129,35 @@ def test_an_open_idle_page_outlives_the_idle_timeout_and_still_reacts(lifecycle_
     page.close(run_before_unload=True)
     assert seconds_until_gone(base, kernel_id, 30) is not None
     context.close()
+
+
+def kernel_processes(base: str) -> int:
+    """Kernels running under the Voila server listening on ``base``'s port (warm ones included)."""
+    import psutil
+
+    port = int(base.rstrip("/").rsplit(":", 1)[1])
+    server = next(psutil.Process(c.pid) for c in psutil.net_connections(kind="tcp")
+                  if c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN)
+    return sum(1 for child in server.children(recursive=True)
+               if any("ipykernel" in part for part in child.cmdline()))
+
+
+@pytest.mark.slow
+def test_a_warm_pool_serves_the_lesson_notebook_and_no_other(tmp_path: Path) -> None:
+    from .browser_support import voila_server
+
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(PROBE_CODE)]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    other = "lifecycle/other.ipynb"
+    with voila_server(log=tmp_path / "voila.log", extra={PROBE: tmp_path / "probe.ipynb", other: tmp_path / "probe.ipynb"},
+                      warm={PROBE: 2}) as base:
+        deadline = time.monotonic() + 120
+        while kernel_processes(base) < 2 and time.monotonic() < deadline:
+            time.sleep(0.5)
+        time.sleep(3)  # any pool that should not exist (other notebooks, the whole course) would show by now
+        assert kernel_processes(base) == 2  # two warm kernels for the lesson notebook, none for any other
+        with urllib.request.urlopen(f"{base}voila/render/{PROBE}", timeout=120) as response:
+            page = response.read().decode("utf-8")
+        assert "application/vnd.jupyter.widget-view+json" in page and "\\u7ed3\\u679c 6" in page  # 结果 6

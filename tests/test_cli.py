@@ -1,6 +1,7 @@
 """The ``microloan`` command."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -59,3 +60,21 @@ def test_serve_refuses_a_missing_directory(capsys: pytest.CaptureFixture[str]) -
 def test_unknown_subcommand_is_rejected() -> None:
     with pytest.raises(SystemExit):
         cli.main(["fly"])
+
+
+def test_serve_warm_pools_only_the_chosen_notebooks() -> None:
+    command = cli.voila_command(cli.project_root(), port=8899, warm={"course/04c_报表编制.ipynb": 5})
+    pools = json.loads(next(a.split("=", 1)[1] for a in command
+                            if a.startswith("--VoilaKernelManager.kernel_pools_config=")))
+    assert pools == {"default": {"pool_size": 0}, "course/04c_报表编制.ipynb": {"pool_size": 5}}
+    assert "--preheat_kernel=True" in command
+    assert not any("kernel_pools_config" in a for a in cli.voila_command(cli.project_root(), port=8899))
+
+
+@pytest.mark.parametrize(("warm", "message"), [("course/no_such.ipynb", "找不到 course/no_such.ipynb"),
+                                               ("course/04c_报表编制.ipynb=many", "不是整数"),
+                                               ("course/04c_报表编制.ipynb=0", "1–30")])
+def test_serve_refuses_a_bad_warm_pool(warm: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--warm", warm]) == 2
+    err = capsys.readouterr().err
+    assert "预热笔记本" in err and message in err
