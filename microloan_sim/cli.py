@@ -31,6 +31,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -322,6 +323,71 @@ def _serve(args: argparse.Namespace) -> int:
         shutil.rmtree(root, ignore_errors=True)
 
 
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def classroom_setup(roster: Path, *, state_dir: Path, ip: str = "127.0.0.1", port: int = 8000,
+                    source: Path | None = None, data: Path | None = None,
+                    cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
+                    server_idle_timeout: int = 3600) -> tuple[list[str], dict[str, str], list[Path]]:
+    """The JupyterHub command, its environment and the served roots to remove afterwards."""
+    from . import classroom
+    from .gradebook import data_dir
+
+    classroom.read_roster(roster)  # refuse a bad roster before anything starts
+    _check_culling(cull_idle_timeout, cull_interval)
+    source = (source or project_root()).resolve()
+    data = (data or data_dir()).resolve()
+    learner_root = build_served_root(source, instructor=False, exclude=[data])
+    instructor_root = build_served_root(source, instructor=True, exclude=[data])
+    settings = classroom.write_settings(
+        state_dir, roster=str(roster.resolve()), ip=ip, port=port, hub_port=_free_port(),
+        proxy_api_port=_free_port(), learner_root=str(learner_root), instructor_root=str(instructor_root),
+        data_dir=str(data), db_url=os.environ.get("MICROLOAN_DB_URL", ""), runtime_root=_short_runtime_dir(),
+        jupyter_path=jupyter_environment()["JUPYTER_PATH"], cull_idle_timeout=cull_idle_timeout,
+        cull_interval=cull_interval, server_idle_timeout=server_idle_timeout)
+    env = jupyter_environment()
+    env.pop("JUPYTER_CONFIG_DIR", None)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    command = [sys.executable, "-m", "jupyterhub", "-f", str(settings.parent / "jupyterhub_config.py")]
+    return command, env, [learner_root, instructor_root]
+
+
+def _classroom(args: argparse.Namespace) -> int:
+    """A class behind JupyterHub on this machine (see :mod:`microloan_sim.classroom`)."""
+    if shutil.which("configurable-http-proxy") is None:
+        print("错误：找不到 configurable-http-proxy（请运行 npm install -g configurable-http-proxy，"
+              "或 make classroom）", file=sys.stderr)
+        return 2
+    state = Path(args.state_dir).resolve() if args.state_dir else Path(tempfile.mkdtemp(prefix="microloan-hub-"))
+    command, env, roots = classroom_setup(Path(args.roster), state_dir=state, ip=args.ip, port=args.port)
+    url = f"http://{'127.0.0.1' if args.ip in ('127.0.0.1', '0.0.0.0') else args.ip}:{args.port}/"
+    print(f"微贷实训课堂已启动：{url}（学员用花名册中的账号和初始密码登录；讲师账号可进入讲师成绩册）", flush=True)
+    print(f"讲师成绩册：{url}hub/user-redirect/voila/render/exercises/instructor_成绩册.ipynb", flush=True)
+    print("按 Ctrl+C 停止。", flush=True)
+    process = subprocess.Popen(command, env=env, cwd=state)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        try:
+            return process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            return 0
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for root in roots:
+            shutil.rmtree(root, ignore_errors=True)
+
+
 def _lab(args: argparse.Namespace) -> int:
     root = project_root()
     command = [sys.executable, "-m", "jupyterlab", f"--notebook-dir={root}", "--ServerApp.ip=127.0.0.1",
@@ -409,6 +475,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--cull-interval", type=int, default=CULL_INTERVAL, metavar="SECONDS",
                        help=f"每隔多少秒检查一次可回收的内核（默认 {CULL_INTERVAL}）")
     serve.set_defaults(func=_serve)
+    room = sub.add_parser("classroom", help="用 JupyterHub 开一个课堂：学员登录后各自使用课程仪表板")
+    room.add_argument("--roster", required=True, help="花名册 CSV：账号,初始密码,角色（学员/讲师）")
+    room.add_argument("--port", type=int, default=8000)
+    room.add_argument("--ip", default="127.0.0.1", help="监听地址（局域网上课用 0.0.0.0）")
+    room.add_argument("--state-dir", help="JupyterHub 状态目录（默认：临时目录）")
+    room.set_defaults(func=_classroom)
     lab = sub.add_parser("lab", help="打开 JupyterLab（讲师与自学）")
     lab.add_argument("--port", type=int, default=8888)
     lab.set_defaults(func=_lab)
