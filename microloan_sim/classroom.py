@@ -159,7 +159,7 @@ def configure(c: Any, settings_file: str | Path) -> None:
     roster = read_roster(settings["roster"])
     hashes = {e.username: hash_password(e.password) for e in roster}
 
-    class RosterAuthenticator(Authenticator):  # type: ignore[misc]
+    class RosterAuthenticator(Authenticator):
         """Accounts and initial passwords from the instructor's roster CSV."""
 
         async def authenticate(self, handler: Any, data: dict[str, str]) -> str | None:

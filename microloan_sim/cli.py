@@ -358,6 +358,9 @@ def classroom_setup(roster: Path, *, state_dir: Path, ip: str = "127.0.0.1", por
 
 def _classroom(args: argparse.Namespace) -> int:
     """A class behind JupyterHub on this machine (see :mod:`microloan_sim.classroom`)."""
+    from .classroom import read_roster
+
+    read_roster(Path(args.roster))  # a bad roster is refused first, in Chinese
     if shutil.which("configurable-http-proxy") is None:
         print("错误：找不到 configurable-http-proxy（请运行 npm install -g configurable-http-proxy，"
               "或 make classroom）", file=sys.stderr)
