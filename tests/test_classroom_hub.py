@@ -184,3 +184,20 @@ def test_a_learner_cannot_reach_beyond_their_own_pages(hub: dict[str, Any], brow
     assert request.post(f"{own}voila/api/shutdown/{kernel}", headers=headers).status == 204
     page.context.close()
     other.context.close()
+
+
+def test_a_closed_page_frees_its_kernel_under_the_hub_too(hub: dict[str, Any], browser: Any) -> None:
+    base = hub["base"]
+    page = log_in(browser, base, "learner01")
+    kernel = open_ex01(page, base)
+    request = page.context.request
+    own = f"{base}user/learner01/api/kernels/{kernel}"
+    assert request.get(own).status == 200
+    page.close(run_before_unload=True)  # the page's own shutdown call, through the hub's proxy
+    start = time.monotonic()
+    while request.get(own).status == 200 and time.monotonic() - start < 60:
+        time.sleep(0.5)
+    freed_after = time.monotonic() - start
+    assert request.get(own).status == 404, "the closed page's kernel is still running"
+    print(f"hub: closed page's kernel freed after {freed_after:.1f} s")
+    page.context.close()
