@@ -5,7 +5,8 @@ Each learner is an HTTP client that loads the whole rendered page (Voila streams
 run in the learner's kernel), so the time measured is the time to a complete page, before the browser draws
 the widgets. A page counts as failed when the request errors or times out, or when it holds fewer widget
 views than the same page rendered alone (Voila's output timeout dropped a dashboard) or an error output.
-Memory per learner is the resident memory (RSS, and PSS, which shares libraries fairly) of the kernels
+The per-client kernel cap is off (every simulated learner shares 127.0.0.1); everything else is as under
+``microloan serve``. Memory per learner is the resident memory (RSS, and PSS, which shares libraries fairly) of the kernels
 while every page is open. Then every page is closed the way the browser closes it (the page's shutdown
 call with its XSRF cookie) and the kernels still running 5 s later are counted.
 
@@ -179,7 +180,8 @@ def main() -> None:
         chosen.insert(0, "blank")  # every figure is read against the blank notebook of the same run
     rows: list[dict[str, Any]] = []
     blank = {"bench/blank.ipynb": ROOT / "bench" / "blank.ipynb"}
-    with voila_server(ROOT, extra=blank) as base:
+    # every simulated learner comes from 127.0.0.1: the per-client kernel cap would refuse all but 10
+    with voila_server(ROOT, extra=blank, max_kernels_per_client=0) as base:
         server = voila_process(base)
         for name in chosen:
             notebook = NOTEBOOKS[name]

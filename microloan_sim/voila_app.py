@@ -9,7 +9,8 @@
   ``--MicroloanVoila.allowed_hosts`` are. Voila itself turns jupyter_server's own check off
   (``allow_remote_access=True``), and that check would refuse LAN addresses anyway;
 * caps the kernels one client address may hold at once (``--MicroloanVoila.max_kernels_per_client``,
-  0 for no cap): one more page is refused with a Chinese message until the client closes one.
+  0 for no cap): one more page is refused with a Chinese message until the client closes one. Pages
+  still starting count too, so a burst from one address cannot slip past the cap.
 
 Both answer with a short Chinese page. Nothing here imports the rest of the package: the module sits on the
 ``cli`` rung of the layer ladder and is only ever started as its own process.
@@ -28,8 +29,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import secrets
 import socket
 import tempfile
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -92,20 +95,55 @@ class GuardedApplication(tornado.web.Application):
             return self.get_handler_delegate(request, RefusalHandler, dict(
                 status=403, title=FOREIGN_HOST_TITLE, text=FOREIGN_HOST_TEXT))
         cap = self.max_kernels_per_client
-        if cap > 0 and request.method == "GET" and "/voila/render/" in request.path:
-            manager = self.settings["kernel_manager"]
-            if isinstance(manager, ClientCountingKernelManager) and manager.kernels_of(request.remote_ip) >= cap:
+        manager = self.settings["kernel_manager"]
+        if (cap > 0 and request.method == "GET" and "/voila/render/" in request.path
+                and isinstance(manager, ClientCountingKernelManager)):
+            token = manager.reserve(str(request.remote_ip), cap)
+            if token is None:
                 return self.get_handler_delegate(request, RefusalHandler, dict(
                     status=429, title=TOO_MANY_TITLE, text=TOO_MANY_TEXT.format(cap=cap)))
+            request.microloan_reservation = token
         return super().find_handler(request, **kwargs)
+
+    def log_request(self, handler: Any) -> None:
+        """Called when every request finishes: a page that never started its kernel frees its place."""
+        manager = self.settings.get("kernel_manager")
+        if isinstance(manager, ClientCountingKernelManager):
+            manager.release(getattr(handler.request, "microloan_reservation", None))
+        super().log_request(handler)
 
 
 class ClientCountingKernelManager(AsyncMappingKernelManager):
-    """Remembers which client address each page's kernel was started for."""
+    """Remembers which client address each page's kernel was started for.
+
+    A page request takes a place (:meth:`reserve`) before its kernel exists, so a burst of requests from
+    one client cannot slip past the cap while the kernels are still starting; the place becomes the kernel
+    once it has started, or is freed when the request ends without one.
+    """
+
+    #: A place held by a request that neither started a kernel nor finished is dropped after this long.
+    RESERVATION_SECONDS = 600.0
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._owners: dict[str, str] = {}
+        self._places: dict[str, tuple[str, float]] = {}  # token -> (client, when reserved)
+
+    def reserve(self, client: str, cap: int) -> str | None:
+        """A token for one more page of ``client``, or ``None`` when it already holds ``cap``."""
+        now = time.monotonic()
+        self._places = {t: (c, when) for t, (c, when) in self._places.items()
+                        if now - when < self.RESERVATION_SECONDS}
+        pending = sum(1 for c, _ in self._places.values() if c == client)
+        if self.kernels_of(client) + pending >= cap:
+            return None
+        token = secrets.token_hex(8)
+        self._places[token] = (client, now)
+        return token
+
+    def release(self, token: str | None) -> None:
+        if token:
+            self._places.pop(token, None)
 
     async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
         kernel_id = str(await super().start_kernel(*args, **kwargs))
@@ -113,6 +151,7 @@ class ClientCountingKernelManager(AsyncMappingKernelManager):
         env = kwargs.get("env") or {}
         if handler is not None and env.get("VOILA_PREHEAT", "False") == "False":  # not a pool refill
             self._owners[kernel_id] = str(handler.request.remote_ip)
+            self.release(getattr(handler.request, "microloan_reservation", None))
         return kernel_id
 
     def kernels_of(self, client: str | None) -> int:

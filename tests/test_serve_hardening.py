@@ -101,6 +101,26 @@ def test_one_client_holds_at_most_the_capped_number_of_kernels(capped_voila: str
                 headers={"Cookie": f"_xsrf={token}", "X-XSRFToken": token})
 
 
+@pytest.mark.slow
+def test_a_burst_from_one_client_cannot_slip_past_the_cap(capped_voila: str) -> None:
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=5) as pool:
+        answers = list(pool.map(lambda _: request(capped_voila, f"/voila/render/{PROBE}"), range(5)))
+    statuses = sorted(status for status, _, _ in answers)
+    assert statuses == [200, 200, 429, 429, 429], statuses
+    _, _, tree = request(capped_voila, "/voila/tree/")
+    token = next(c for c in tree.headers.get_all("Set-Cookie") or [] if c.startswith("_xsrf=")).split(";")[0][6:]
+    for status, body, _ in answers:
+        if status == 200:
+            assert request(capped_voila, f"/voila/api/shutdown/{kernel_id_of(body)}", method="POST",
+                           headers={"Cookie": f"_xsrf={token}", "X-XSRFToken": token})[0] == 204
+    # a page that fails without starting a kernel does not keep its place
+    for _ in range(3):
+        assert request(capped_voila, "/voila/render/hardening/no_such.ipynb")[0] == 404
+    assert request(capped_voila, f"/voila/render/{PROBE}")[0] == 200
+
+
 @pytest.mark.parametrize("ip", ["0.0.0.0", "192.168.1.5", "::"])
 def test_instructor_mode_is_refused_beyond_this_machine(ip: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["serve", "--ip", ip, "--instructor"]) == 2
