@@ -372,6 +372,11 @@ def _classroom(args: argparse.Namespace) -> int:
     print(f"讲师成绩册：{url}hub/user-redirect/voila/render/exercises/instructor_成绩册.ipynb", flush=True)
     print("按 Ctrl+C 停止。", flush=True)
     process = subprocess.Popen(command, env=env, cwd=state)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, stop)  # a SIGTERM still stops the hub and removes the roots
     try:
         return process.wait()
     except KeyboardInterrupt:
@@ -380,6 +385,7 @@ def _classroom(args: argparse.Namespace) -> int:
         except subprocess.TimeoutExpired:
             return 0
     finally:
+        signal.signal(signal.SIGTERM, previous)
         if process.poll() is None:
             process.terminate()
             try:
