@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8866
+ROSTER ?= roster.csv
 
-.PHONY: serve lab test bench typecheck clean
+.PHONY: serve classroom lab test bench typecheck clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -15,14 +16,22 @@ $(VENV)/.runtime: $(VENV)/bin/activate pyproject.toml
 	$(PY) -m pip install --quiet -e .
 	touch $@
 
-# Test install: the test extra, plus Debian's Chromium and a CJK font for the browser tests.
+# Test install: the test extra, plus Debian's Chromium and a CJK font for the browser tests, and Debian's
+# PostgreSQL server for the gradebook tests (they start a private server on a free loopback port).
 $(VENV)/.test: $(VENV)/.runtime
 	$(PY) -m pip install --quiet -e ".[test]"
 	bash tools/install_browser.sh
+	bash tools/install_postgresql.sh
+	bash tools/install_hub_proxy.sh
 	touch $@
 
 serve: $(VENV)/.runtime
 	$(VENV)/bin/microloan serve --port $(PORT)
+
+# A class behind JupyterHub: learners log in with the accounts of $(ROSTER) (账号,初始密码,角色).
+classroom: $(VENV)/.runtime
+	bash tools/install_hub_proxy.sh
+	$(VENV)/bin/microloan classroom --roster $(ROSTER)
 
 lab: $(VENV)/.runtime
 	$(VENV)/bin/microloan lab
@@ -36,6 +45,7 @@ bench: $(VENV)/.test
 	$(PY) bench/bench_detection.py
 	$(PY) bench/bench_grading.py
 	$(PY) bench/bench_dashboards.py
+	$(PY) bench/bench_classroom.py
 
 typecheck: $(VENV)/.test
 	$(PY) -m mypy

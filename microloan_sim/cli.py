@@ -11,7 +11,7 @@ kernels are told where it is through ``MICROLOAN_DATA_DIR``.
 Examples
 --------
 >>> cmd = voila_command(project_root(), port=8866)
->>> cmd[1:3] == ["-m", "voila"] and "--Voila.ip=127.0.0.1" in cmd
+>>> cmd[1:3] == ["-m", "microloan_sim.voila_app"] and "--Voila.ip=127.0.0.1" in cmd
 True
 >>> import tempfile
 >>> source = Path(tempfile.mkdtemp())
@@ -26,18 +26,22 @@ True
 from __future__ import annotations
 
 import argparse
+import ipaddress
+import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from ._data import PACKAGE_DIR, data_path
+from .errors import InputError
 
 #: Voila's frontend breaks with this JupyterLab extension loaded (architecture §5).
 EXTENSION_DENYLIST = ("@jupyter-notebook/lab-extension",)
@@ -49,6 +53,16 @@ SERVED_FOLDERS = ("course", "exercises", "casebook")
 #: Names containing one of these are served only with ``--instructor`` (dashboards, planted-flaw answer keys).
 INSTRUCTOR_MARK = "instructor"
 INSTRUCTOR_ONLY = (INSTRUCTOR_MARK, "answer_key")
+#: Kernel culling for a class (seconds): a page abandoned without closing frees its kernel within
+#: CULL_IDLE_TIMEOUT + CULL_INTERVAL (under 2 minutes); a closed page frees it at once; an open page never.
+CULL_IDLE_TIMEOUT = 90
+CULL_INTERVAL = 20
+#: How long Voila waits for a kernel's output before giving up on a cell (its default of 4 s broke pages
+#: silently under a burst of 30 learners).
+IOPUB_TIMEOUT = 60
+#: Most kernels (open pages) one client address may hold at once under ``microloan serve``.
+MAX_KERNELS_PER_CLIENT = 10
+_LOOPBACK_NAMES = ("localhost",)
 _NEVER_SERVED = {"microloan-data", "__pycache__", ".ipynb_checkpoints", "receipts", "gradebook.sqlite", "course.key"}
 
 
@@ -69,17 +83,101 @@ def jupyter_environment() -> dict[str, str]:
     return env
 
 
-def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "127.0.0.1") -> list[str]:
-    """The Voila command line used by ``microloan serve`` and by the tests."""
+def _short_runtime_dir() -> str:
+    """A folder for kernel connection files whose unix-socket paths stay under the 107-byte limit."""
+    temp = tempfile.gettempdir()
+    if len(temp) <= 40 or not Path("/tmp").is_dir():
+        return temp
+    return "/tmp"
+
+
+def _check_culling(cull_idle_timeout: int, cull_interval: int) -> None:
+    if cull_idle_timeout <= 0 or cull_interval <= 0:
+        raise InputError("必须为正的秒数", field="内核回收时间（--cull-idle-timeout / --cull-interval）")
+
+
+def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "127.0.0.1",
+                  cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
+                  max_kernels_per_client: int = MAX_KERNELS_PER_CLIENT,
+                  allowed_hosts: Sequence[str] = (), warm: Mapping[str, int] | None = None) -> list[str]:
+    """The Voila command line used by ``microloan serve`` and by the tests.
+
+    Voila runs as :mod:`microloan_sim.voila_app`: Voila itself, plus a ``Host`` header check against DNS
+    rebinding (IP addresses, ``localhost``, this machine's name and ``allowed_hosts`` are answered) and a cap
+    of ``max_kernels_per_client`` kernels per client address (0: no cap). Learners cannot switch the page
+    template with ``?template=`` (that would drop the Chinese page and the kernel-shutdown fix).
+
+    ``warm`` maps notebooks of the lesson in progress (paths relative to the served root) to the number of
+    kernels kept started and rendered ahead of the learners (Voila's preheat); every other notebook gets
+    none. Warm kernels are never culled: keep the pools small (each kernel holds 150-250 MB).
+
+    Kernel lifecycle (architecture §5): a closed page shuts its kernel down at once (the ``microloan``
+    template's XSRF-cookie fix keeps the XSRF check on); a page abandoned without closing (browser crashed,
+    laptop lid shut) has its kernel culled once it has had no connection and no activity for
+    ``cull_idle_timeout`` seconds, checked every ``cull_interval`` seconds. An open page is never culled,
+    however long it sits idle (``cull_connected=False``). Kernel output may take up to
+    ``IOPUB_TIMEOUT`` seconds under a burst of learners before a page gives up, and kernels talk over unix
+    sockets instead of loopback TCP ports (no "Address already in use" under a burst, not reachable from
+    other users' processes through a port).
+
+    >>> cmd = voila_command(Path("course"), 8866, cull_idle_timeout=15, cull_interval=5)
+    >>> "--MappingKernelManager.cull_idle_timeout=15" in cmd and "--MappingKernelManager.cull_connected=False" in cmd
+    True
+    """
+    _check_culling(cull_idle_timeout, cull_interval)
     command = [
-        sys.executable, "-m", "voila", str(root), "--no-browser", f"--Voila.ip={ip}", f"--port={port}",
-        f"--template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
+        sys.executable, "-m", "microloan_sim.voila_app", str(root), "--no-browser", f"--Voila.ip={ip}",
+        f"--port={port}", f"--template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.allow_template_override=NO",
+        f"--MicroloanVoila.max_kernels_per_client={max_kernels_per_client}",
+        *(f"--MicroloanVoila.allowed_hosts={host}" for host in allowed_hosts),
         *(f"--VoilaConfiguration.extension_denylist={item}" for item in EXTENSION_DENYLIST),
         *(f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST),
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
+        "--MappingKernelManager.cull_connected=False",
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
     ]
-    if preheat:
+    if os.name == "posix":  # zmq has no ipc transport on Windows
+        command += ["--KernelManager.transport=ipc", f"--Voila.connection_dir_root={_short_runtime_dir()}"]
+    if warm:
+        pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
+        pools.update({notebook: {"pool_size": int(size)} for notebook, size in warm.items()})
+        command += ["--preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
+    elif preheat:
         command.append("--preheat_kernel=True")
     return command
+
+
+def parse_warm(items: Sequence[str], root: Path) -> dict[str, int]:
+    """``--warm NOTEBOOK[=N]`` options as ``{path relative to the served root: pool size}`` (N defaults to 2).
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp()); (root / "course").mkdir()
+    >>> _ = (root / "course" / "04c.ipynb").write_text("{}", encoding="utf-8")
+    >>> parse_warm(["course/04c.ipynb=3"], root), parse_warm(["course/04c.ipynb"], root)
+    ({'course/04c.ipynb': 3}, {'course/04c.ipynb': 2})
+    >>> parse_warm(["course/none.ipynb"], root)
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 预热笔记本（--warm）：找不到 course/none.ipynb（路径相对于课程目录，例如 course/04c_报表编制.ipynb）
+    >>> shutil.rmtree(root)
+    """
+    pools: dict[str, int] = {}
+    for item in items:
+        notebook, _, size = item.partition("=")
+        notebook = notebook.strip().replace("\\", "/").strip("/")
+        if not notebook.endswith(".ipynb") or not (root / notebook).is_file():
+            raise InputError(f"找不到 {notebook}（路径相对于课程目录，例如 course/04c_报表编制.ipynb）",
+                             field="预热笔记本（--warm）")
+        try:
+            count = int(size) if size.strip() else 2
+        except ValueError:
+            raise InputError(f"“{size}”不是整数", field="预热笔记本（--warm）") from None
+        if not 1 <= count <= 30:
+            raise InputError(f"每个笔记本预热 1–30 个内核（当前为 {count}）", field="预热笔记本（--warm）")
+        pools[notebook] = count
+    return pools
 
 
 def _is_within(path: Path, folder: Path) -> bool:
@@ -138,9 +236,31 @@ def serve_environment(data_dir: Path, *, instructor: bool) -> dict[str, str]:
     return env
 
 
+def is_loopback(ip: str) -> bool:
+    """Whether a listen address keeps the server to this machine.
+
+    >>> [is_loopback(ip) for ip in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "192.168.1.5", "")]
+    [True, True, True, False, False, False]
+    """
+    if ip.strip().lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(ip.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .gradebook import data_dir
 
+    _check_culling(args.cull_idle_timeout, args.cull_interval)
+    if args.max_kernels_per_client < 0:
+        raise InputError("不能为负数（0 表示不限）", field="每个访问者的内核上限（--max-kernels-per-client）")
+    if args.instructor and not is_loopback(args.ip):
+        print("错误：讲师模式只能在本机访问（--ip 127.0.0.1）。讲师仪表板没有登录保护，若监听局域网地址，"
+              "同一网络中的任何人都能看到全班成绩并打分。请让学员连接学员模式的服务"
+              "（microloan serve --ip 0.0.0.0），讲师模式另开一个只在本机访问的端口。", file=sys.stderr)
+        return 2
     source = Path(args.path).resolve() if args.path else project_root()
     if not source.is_dir():
         print(f"错误：找不到目录 {source}", file=sys.stderr)
@@ -164,9 +284,20 @@ def _serve(args: argparse.Namespace) -> int:
         print("讲师仪表板在学员模式下不提供；讲师请另行运行 microloan serve --instructor。", flush=True)
     print(f"服务目录：{root}", flush=True)
     print("按 Ctrl+C 停止服务。", flush=True)
-    if args.ip != "127.0.0.1":
-        print(f"注意：服务监听 {args.ip}，同一网络中的学员可以用本机的局域网地址访问（端口 {args.port}）。", flush=True)
-    command = voila_command(root, args.port, preheat=args.preheat, ip=args.ip)
+    if not is_loopback(args.ip):
+        print(f"注意：服务监听 {args.ip}，同一网络中的任何人都可以不经登录用本机的局域网地址（端口 {args.port}）"
+              "打开全部学员页面并提交练习；讲师仪表板和答案不在其中。", flush=True)
+    try:
+        warm = parse_warm(args.warm, root)
+    except InputError:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    for notebook, size in warm.items():
+        print(f"预热：{notebook} 保持 {size} 个内核待用", flush=True)
+    command = voila_command(root, args.port, preheat=args.preheat, ip=args.ip,
+                            cull_idle_timeout=args.cull_idle_timeout, cull_interval=args.cull_interval,
+                            max_kernels_per_client=args.max_kernels_per_client, allowed_hosts=args.allow_host,
+                            warm=warm)
     process = subprocess.Popen(command, env=serve_environment(data, instructor=args.instructor), cwd=root)
 
     def stop(_signum: int, _frame: Any) -> None:
@@ -190,6 +321,80 @@ def _serve(args: argparse.Namespace) -> int:
                 process.kill()
                 process.wait()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def classroom_setup(roster: Path, *, state_dir: Path, ip: str = "127.0.0.1", port: int = 8000,
+                    source: Path | None = None, data: Path | None = None,
+                    cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
+                    server_idle_timeout: int = 3600) -> tuple[list[str], dict[str, str], list[Path]]:
+    """The JupyterHub command, its environment and the served roots to remove afterwards."""
+    from . import classroom
+    from .gradebook import data_dir
+
+    classroom.read_roster(roster)  # refuse a bad roster before anything starts
+    _check_culling(cull_idle_timeout, cull_interval)
+    source = (source or project_root()).resolve()
+    data = (data or data_dir()).resolve()
+    learner_root = build_served_root(source, instructor=False, exclude=[data])
+    instructor_root = build_served_root(source, instructor=True, exclude=[data])
+    settings = classroom.write_settings(
+        state_dir, roster=str(roster.resolve()), ip=ip, port=port, hub_port=_free_port(),
+        proxy_api_port=_free_port(), learner_root=str(learner_root), instructor_root=str(instructor_root),
+        data_dir=str(data), db_url=os.environ.get("MICROLOAN_DB_URL", ""), runtime_root=_short_runtime_dir(),
+        jupyter_path=jupyter_environment()["JUPYTER_PATH"], cull_idle_timeout=cull_idle_timeout,
+        cull_interval=cull_interval, server_idle_timeout=server_idle_timeout)
+    env = jupyter_environment()
+    env.pop("JUPYTER_CONFIG_DIR", None)
+    env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
+    command = [sys.executable, "-m", "jupyterhub", "-f", str(settings.parent / "jupyterhub_config.py")]
+    return command, env, [learner_root, instructor_root]
+
+
+def _classroom(args: argparse.Namespace) -> int:
+    """A class behind JupyterHub on this machine (see :mod:`microloan_sim.classroom`)."""
+    from .classroom import read_roster
+
+    read_roster(Path(args.roster))  # a bad roster is refused first, in Chinese
+    if shutil.which("configurable-http-proxy") is None:
+        print("错误：找不到 configurable-http-proxy（请运行 npm install -g configurable-http-proxy，"
+              "或 make classroom）", file=sys.stderr)
+        return 2
+    state = Path(args.state_dir).resolve() if args.state_dir else Path(tempfile.mkdtemp(prefix="microloan-hub-"))
+    command, env, roots = classroom_setup(Path(args.roster), state_dir=state, ip=args.ip, port=args.port)
+    url = f"http://{'127.0.0.1' if args.ip in ('127.0.0.1', '0.0.0.0') else args.ip}:{args.port}/"
+    print(f"微贷实训课堂已启动：{url}（学员用花名册中的账号和初始密码登录；讲师账号可进入讲师成绩册）", flush=True)
+    print(f"讲师成绩册：{url}hub/user-redirect/voila/render/exercises/instructor_成绩册.ipynb", flush=True)
+    print("按 Ctrl+C 停止。", flush=True)
+    process = subprocess.Popen(command, env=env, cwd=state)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, stop)  # a SIGTERM still stops the hub and removes the roots
+    try:
+        return process.wait()
+    except KeyboardInterrupt:
+        try:
+            return process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for root in roots:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def _lab(args: argparse.Namespace) -> int:
@@ -325,7 +530,24 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ip", default="127.0.0.1",
                        help="监听地址（默认只允许本机访问；课堂上让学员的电脑访问时用 0.0.0.0）")
     serve.add_argument("--instructor", action="store_true", help="讲师模式：同时提供讲师成绩册仪表板")
+    serve.add_argument("--warm", action="append", default=[], metavar="NOTEBOOK[=N]",
+                       help="本节课要用的笔记本：预先启动 N 个内核（默认 2）待学员打开，可重复；"
+                            "路径相对于课程目录，例如 course/04c_报表编制.ipynb=5")
+    serve.add_argument("--max-kernels-per-client", type=int, default=MAX_KERNELS_PER_CLIENT, metavar="N",
+                       help=f"每个访问者（IP 地址）最多同时打开的页面数（默认 {MAX_KERNELS_PER_CLIENT}；0 表示不限）")
+    serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",
+                       help="除 IP 地址、localhost 和本机名之外，允许学员在网址中使用的主机名（可重复）")
+    serve.add_argument("--cull-idle-timeout", type=int, default=CULL_IDLE_TIMEOUT, metavar="SECONDS",
+                       help=f"无人连接的内核空闲多少秒后回收（默认 {CULL_IDLE_TIMEOUT}；打开着的页面不受影响）")
+    serve.add_argument("--cull-interval", type=int, default=CULL_INTERVAL, metavar="SECONDS",
+                       help=f"每隔多少秒检查一次可回收的内核（默认 {CULL_INTERVAL}）")
     serve.set_defaults(func=_serve)
+    room = sub.add_parser("classroom", help="用 JupyterHub 开一个课堂：学员登录后各自使用课程仪表板")
+    room.add_argument("--roster", required=True, help="花名册 CSV：账号,初始密码,角色（学员/讲师）")
+    room.add_argument("--port", type=int, default=8000)
+    room.add_argument("--ip", default="127.0.0.1", help="监听地址（局域网上课用 0.0.0.0）")
+    room.add_argument("--state-dir", help="JupyterHub 状态目录（默认：临时目录）")
+    room.set_defaults(func=_classroom)
     lab = sub.add_parser("lab", help="打开 JupyterLab（讲师与自学）")
     lab.add_argument("--port", type=int, default=8888)
     lab.set_defaults(func=_lab)

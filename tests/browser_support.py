@@ -17,6 +17,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from microloan_sim.cli import build_served_root, serve_environment, voila_command
@@ -36,12 +37,13 @@ def free_port() -> int:
 @contextmanager
 def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool = False,
                  log: Path | None = None, data_dir: Path | None = None,
-                 extra: Mapping[str, Path] | None = None) -> Iterator[str]:
+                 extra: Mapping[str, Path] | None = None, **serve_options: Any) -> Iterator[str]:
     """Serve ``source`` exactly as ``microloan serve`` does (mirrored root, learner mode by default, a private
     throw-away gradebook data directory); yields the base URL; stops Voila by its pid.
 
     ``extra`` maps served paths to files copied into the served root as well (the benchmark's blank
-    notebook, which a project root would not serve)."""
+    notebook, which a project root would not serve). ``serve_options`` are passed to ``voila_command``
+    (e.g. short ``cull_idle_timeout`` / ``cull_interval`` for the kernel lifecycle tests)."""
     port = free_port()
     data = data_dir or Path(tempfile.mkdtemp(prefix="microloan-test-data-"))
     root = build_served_root(source, instructor=instructor, exclude=[data])
@@ -49,7 +51,7 @@ def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool
         (root / served).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(file, root / served)
     sink = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
-    process = subprocess.Popen(voila_command(root, port, preheat=preheat),
+    process = subprocess.Popen(voila_command(root, port, preheat=preheat, **serve_options),
                                env=serve_environment(data, instructor=instructor), cwd=root,
                                stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"

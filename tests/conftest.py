@@ -78,3 +78,31 @@ def page(browser):  # type: ignore[no-untyped-def]
     loopback_only(page)
     yield page
     context.close()
+
+
+# --------------------------------------------------------------------------- PostgreSQL (gradebook tests)
+
+@pytest.fixture(scope="session")
+def postgres_base_url() -> Iterator[str]:
+    """A private PostgreSQL server for the whole session (see tests/postgres_support.py).
+
+    ``make test`` installs Debian's ``postgresql``; where the server binaries are missing the PostgreSQL
+    variants of the gradebook tests are skipped with that reason, never passed."""
+    from .postgres_support import postgres_bin, postgres_server
+
+    if postgres_bin() is None:
+        pytest.skip("PostgreSQL server binaries not installed (make test installs Debian's postgresql)")
+    with postgres_server() as base:
+        yield base
+
+
+@pytest.fixture
+def postgres_url(postgres_base_url: str, request: pytest.FixtureRequest) -> str:
+    """URL of a fresh, empty database on the session's PostgreSQL server, one per test."""
+    import re
+    import uuid
+
+    from .postgres_support import create_database
+
+    name = re.sub(r"[^a-z0-9]+", "_", request.node.name.lower())[:40] + "_" + uuid.uuid4().hex[:8]
+    return create_database(postgres_base_url, name)

@@ -1,6 +1,7 @@
 """The ``microloan`` command."""
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -29,6 +30,28 @@ def test_serve_command_line_is_safe_by_default() -> None:
     assert cli.jupyter_environment()["JUPYTER_PATH"].startswith(str(cli.data_path("jupyter")))
 
 
+def test_serve_frees_kernels_and_survives_bursts_by_default() -> None:
+    command = cli.voila_command(cli.project_root(), port=8899)
+    timeout = next(int(a.split("=")[1]) for a in command if a.startswith("--MappingKernelManager.cull_idle_timeout="))
+    interval = next(int(a.split("=")[1]) for a in command if a.startswith("--MappingKernelManager.cull_interval="))
+    assert timeout + interval <= 120  # an abandoned page's kernel is freed within 2 minutes
+    assert "--MappingKernelManager.cull_connected=False" in command  # an open page is never culled
+    assert "--VoilaExecutor.iopub_timeout=60" in command
+    assert "--KernelManager.transport=ipc" in command
+    root = next(a.split("=", 1)[1] for a in command if a.startswith("--Voila.connection_dir_root="))
+    # voila_<8 chars>/kernel-<uuid>-ipc-<port>: a unix socket path must stay under 107 bytes
+    assert len(root) + len("/voila_abcdefgh/kernel-") + 36 + len("-ipc-65535") < 107
+    assert not any("disable_check_xsrf" in a for a in command)  # the XSRF check stays on
+    template = cli.data_path("jupyter", "voila", "templates", "microloan", "index.html.j2").read_text("utf-8")
+    assert "voila/tree/" in template and "_xsrf" in template
+
+
+@pytest.mark.parametrize("flag", ["--cull-idle-timeout", "--cull-interval"])
+def test_serve_refuses_non_positive_culling_times(flag: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", flag, "0"]) == 2
+    assert "内核回收时间" in capsys.readouterr().err
+
+
 def test_serve_refuses_a_missing_directory(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["serve", "/no/such/folder"]) == 2
     assert "找不到目录" in capsys.readouterr().err
@@ -37,3 +60,21 @@ def test_serve_refuses_a_missing_directory(capsys: pytest.CaptureFixture[str]) -
 def test_unknown_subcommand_is_rejected() -> None:
     with pytest.raises(SystemExit):
         cli.main(["fly"])
+
+
+def test_serve_warm_pools_only_the_chosen_notebooks() -> None:
+    command = cli.voila_command(cli.project_root(), port=8899, warm={"course/04c_报表编制.ipynb": 5})
+    pools = json.loads(next(a.split("=", 1)[1] for a in command
+                            if a.startswith("--VoilaKernelManager.kernel_pools_config=")))
+    assert pools == {"default": {"pool_size": 0}, "course/04c_报表编制.ipynb": {"pool_size": 5}}
+    assert "--preheat_kernel=True" in command
+    assert not any("kernel_pools_config" in a for a in cli.voila_command(cli.project_root(), port=8899))
+
+
+@pytest.mark.parametrize(("warm", "message"), [("course/no_such.ipynb", "找不到 course/no_such.ipynb"),
+                                               ("course/04c_报表编制.ipynb=many", "不是整数"),
+                                               ("course/04c_报表编制.ipynb=0", "1–30")])
+def test_serve_refuses_a_bad_warm_pool(warm: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--warm", warm]) == 2
+    err = capsys.readouterr().err
+    assert "预热笔记本" in err and message in err

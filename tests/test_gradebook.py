@@ -1,4 +1,4 @@
-"""Gradebook: storage on real SQLite files, receipts and their import, instructor queries, exports, CLI, serve.
+"""Gradebook: storage on real SQLite files (and the same tests on a real PostgreSQL server), receipts and their import, instructor queries, exports, CLI, serve.
 
 Most tests grade with a small stand-in exercise (``fx01``) whose answers are easy to reason about; the
 tests marked "real ex01" go through :mod:`microloan_sim.exercises`.
@@ -114,12 +114,14 @@ def right(learner: str, *, text: str | None = None) -> dict[str, Any]:
     return answers
 
 
-@pytest.fixture
-def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Gradebook]:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def book(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Iterator[Gradebook]:
+    """A fresh gradebook on a SQLite file, and again on a real PostgreSQL database (tests/postgres_support.py)."""
     monkeypatch.delenv("MICROLOAN_COURSE_KEY", raising=False)
     monkeypatch.delenv("MICROLOAN_DB_URL", raising=False)
     monkeypatch.setenv("MICROLOAN_DATA_DIR", str(tmp_path / "data"))
-    with Gradebook(data_dir=tmp_path / "data", registry=FakeRegistry()) as opened:
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    with Gradebook(url, data_dir=tmp_path / "data", registry=FakeRegistry()) as opened:
         yield opened
 
 
@@ -139,6 +141,12 @@ def is_normal_learner_id(text: str) -> bool:
         return False
 
 
+def book_rows(book: Gradebook, table: str = "submissions") -> int:
+    """Rows in one of the gradebook's tables, whatever its database."""
+    with book.engine.connect() as connection:
+        return int(connection.exec_driver_sql(f"SELECT count(*) FROM {table}").scalar_one())
+
+
 def count_rows(database: Path, table: str = "submissions") -> int:
     connection = sqlite3.connect(database)
     try:
@@ -155,7 +163,7 @@ def test_every_attempt_is_a_new_row(book: Gradebook) -> None:
     third = book.submit("学员-01", "fx01", {"a": 1, "b": "乙"})
     assert [first.attempt, second.attempt, third.attempt] == [1, 2, 3]
     assert len({first.id, second.id, third.id}) == 3
-    assert count_rows(book.data_dir / "gradebook.sqlite") == 3
+    assert book_rows(book) == 3
     row = book.overview().iloc[0]
     assert (row["attempts"], row["best_score"], row["latest_score"], row["max_score"]) == (3, 20.0, 0.0, 30.0)
     assert row["exercise_title"] == "测试练习"
@@ -166,6 +174,7 @@ def test_every_attempt_is_a_new_row(book: Gradebook) -> None:
     assert attempts[0].items[0]["status"] == "wrong" and attempts[0].items[0]["hint"] == "回想甲项的定义"
 
 
+@pytest.mark.parametrize("book", ["sqlite"], indirect=True)
 def test_sqlite_file_runs_in_wal_mode(book: Gradebook) -> None:
     book.submit("学员-01", "fx01", {"a": 1})
     connection = sqlite3.connect(book.data_dir / "gradebook.sqlite")
@@ -444,7 +453,7 @@ def test_manual_scores_change_totals(book: Gradebook) -> None:
     assert book.pending_manual().empty
     rescored = book.set_manual_score(submission.id, "c", 10, grader="王老师")
     assert rescored.score == 30.0  # the latest score of an item counts
-    assert count_rows(book.data_dir / "gradebook.sqlite", "manual_scores") == 2
+    assert book_rows(book, "manual_scores") == 2
     item = next(i for i in rescored.items if i["item_id"] == "c")
     assert (item["manual_points"], item["grader"], item["status"]) == (10.0, "王老师", "manual")
     difficulty = book.item_difficulty("fx01").set_index("item_id")

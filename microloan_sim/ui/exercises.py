@@ -2,10 +2,17 @@
 
 Every attempt is handed to a *recorder* (the gradebook by default). The form only ever shows the current
 learner's own attempts.
+
+Who the learner is: under JupyterHub the hub starts each learner's server with ``JUPYTERHUB_USER`` set to
+the login, and the kernel reads it from its own environment at the moment the answers are submitted. The
+form then shows the id and has no box for it: a widget's value is never trusted for identity, since a
+learner can rewrite any widget's state (even a disabled box) through widget messages from their own page.
+Self-study without a hub keeps the typed learner id, which only picks the learner's case variant.
 """
 from __future__ import annotations
 
 import html
+import os
 from collections.abc import Callable
 from typing import Any
 
@@ -24,6 +31,28 @@ Recorder = Callable[[str, dict[str, Any], GradeResult], str]
 _STATUS_CSS = {"correct": "ml-verdict-ok", "within_tolerance": "ml-verdict-warn", "wrong": "ml-verdict-bad",
                "missing": "ml-verdict-bad", "manual": "ml-verdict-warn"}
 _STATUS_MARK = {"correct": "✓", "within_tolerance": "≈", "wrong": "✗", "missing": "✗", "manual": "…"}
+
+
+#: Set by JupyterHub in every single-user server (and so in its kernels) to the learner's login.
+HUB_USER_ENV = "JUPYTERHUB_USER"
+
+
+def hub_learner_id() -> str | None:
+    """The learner's hub login, read from this kernel's environment now; ``None`` without a hub.
+
+    Examples
+    --------
+    >>> import os
+    >>> saved = os.environ.pop(HUB_USER_ENV, None)
+    >>> hub_learner_id() is None
+    True
+    >>> os.environ[HUB_USER_ENV] = " learner01 "
+    >>> hub_learner_id()
+    'learner01'
+    >>> _ = os.environ.pop(HUB_USER_ENV) if saved is None else os.environ.update({HUB_USER_ENV: saved})
+    """
+    value = os.environ.get(HUB_USER_ENV, "").strip()
+    return value or None
 
 
 def default_recorder() -> Recorder | None:
@@ -117,7 +146,20 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
     feedback = widgets.Output()
     feedback.add_class("ml-feedback-output")
 
+    logged_in = hub_learner_id()
+    if logged_in:
+        identity: widgets.Widget = widgets.HTML(
+            f"<p>学员：<b>{html.escape(logged_in)}</b>（已登录；提交自动记在这个账号下，也决定你的案例变体）</p>")
+        identity.add_class("ml-identity")
+    else:
+        identity = widgets.HBox([learner, start])
+
     def learner_id() -> str:
+        if logged_in:  # under a hub: the login, read now from the kernel's environment, never from a widget
+            current = hub_learner_id()
+            if not current:
+                raise InputError("找不到登录信息，请刷新页面或重新登录", field="学员编号")
+            return current
         value = learner.value.strip()
         if not value:
             raise InputError("请先填写学员编号（讲师分配的编号），以得到你自己的案例变体", field="学员编号")
@@ -162,9 +204,11 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
             if later.path is not None else []
         replace_output(feedback, feedback_view(result) + extra + story, *charts)
 
-    start.on_click(show_documents)
-    learner.observe(show_documents, names="value")
     submit.on_click(on_submit)
-    replace_output(documents, "<p>请先填写学员编号，再点击“打开我的案例”。</p>")
-    return widgets.VBox([title, widgets.HBox([learner, start]), documents, widgets.HTML("<h4>作答</h4>"),
-                         *rows, submit, feedback])
+    if logged_in:
+        show_documents()
+    else:
+        start.on_click(show_documents)
+        learner.observe(show_documents, names="value")
+        replace_output(documents, "<p>请先填写学员编号，再点击“打开我的案例”。</p>")
+    return widgets.VBox([title, identity, documents, widgets.HTML("<h4>作答</h4>"), *rows, submit, feedback])

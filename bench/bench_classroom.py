@@ -1,0 +1,210 @@
+"""A class of learners opening the same page: a burst (all at once) and an arrival (spread over 20 s), for
+a blank notebook and the course's dashboards, served exactly as ``microloan serve`` serves them.
+
+Each learner is an HTTP client that loads the whole rendered page (Voila streams it until every cell has
+run in the learner's kernel), so the time measured is the time to a complete page, before the browser draws
+the widgets. A page counts as failed when the request errors or times out, or when it holds fewer widget
+views than the same page rendered alone (Voila's output timeout dropped a dashboard) or an error output.
+The per-client kernel cap is off (every simulated learner shares 127.0.0.1); everything else is as under
+``microloan serve``. Memory per learner is the resident memory (RSS, and PSS, which shares libraries fairly) of the kernels
+while every page is open. Then every page is closed the way the browser closes it (the page's shutdown
+call with its XSRF cookie) and the kernels still running 5 s later are counted.
+
+Run: ``.venv/bin/python bench/bench_classroom.py [--learners 30] [--spread 20] [--notebooks blank,04c,...]``
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import math
+import re
+import statistics
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _report import report  # noqa: E402
+from tests.browser_support import render_url, voila_server  # noqa: E402
+
+NOTEBOOKS = {
+    "blank": "bench/blank.ipynb",
+    "04c": "course/04c_报表编制.ipynb",
+    "04e": "course/04e_额度测算.ipynb",
+    "05b": "course/05b_合作微贷.ipynb",
+    "ex01": "exercises/ex01_报表重构.ipynb",
+}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+PAGE_TIMEOUT = 300
+_CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>', re.S)
+
+
+class Learner:
+    """One learner's browser, reduced to its cookie jar and the page it loaded."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.seconds = math.nan
+        self.kernel_id = ""
+        self.views = -1
+        self.error = ""
+
+    def open(self, url: str) -> None:
+        start = time.perf_counter()
+        try:
+            with self.opener.open(url, timeout=PAGE_TIMEOUT) as response:
+                page = response.read().decode("utf-8", "replace")
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+            self.error = f"{type(exc).__name__}: {exc}"
+            return
+        self.seconds = time.perf_counter() - start
+        self.views = page.count(WIDGET_VIEW)
+        if '"output_type": "error"' in page or '"output_type":"error"' in page:
+            self.error = "error output in page"
+        config = _CONFIG.search(page)
+        if config:
+            self.kernel_id = str(json.loads(config.group(1)).get("kernelId", ""))
+        else:
+            self.error = self.error or "no page config"
+
+    def close(self) -> bool:
+        """The page's own shutdown call on unload (the template fetches the tree page for the cookie)."""
+        if not self.kernel_id:
+            return True
+        try:
+            if not any(c.name == "_xsrf" for c in self.jar):
+                self.opener.open(f"{self.base}voila/tree/", timeout=60).read()
+            token = next(c.value for c in self.jar if c.name == "_xsrf")
+            request = urllib.request.Request(f"{self.base}voila/api/shutdown/{self.kernel_id}", data=b"",
+                                             method="POST", headers={"X-XSRFToken": token})
+            with self.opener.open(request, timeout=60) as response:
+                return bool(response.status == 204)
+        except (urllib.error.URLError, StopIteration, OSError):
+            return False
+
+
+def voila_process(base: str) -> psutil.Process:
+    port = int(base.rstrip("/").rsplit(":", 1)[1])
+    for connection in psutil.net_connections(kind="tcp"):
+        if connection.laddr and connection.laddr.port == port and connection.status == psutil.CONN_LISTEN:
+            return psutil.Process(connection.pid)
+    raise RuntimeError("no process listens on the Voila port")
+
+
+def kernels(server: psutil.Process) -> list[psutil.Process]:
+    found = []
+    for child in server.children(recursive=True):
+        try:
+            if any("ipykernel" in part for part in child.cmdline()):
+                found.append(child)
+        except psutil.Error:
+            continue
+    return found
+
+
+def memory_mib(processes: list[psutil.Process]) -> tuple[float, float]:
+    rss = pss = 0.0
+    for process in processes:
+        try:
+            info = process.memory_full_info()
+        except psutil.Error:
+            continue
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+    return rss / 2**20, pss / 2**20
+
+
+def wait_for_no_kernels(server: psutil.Process, limit: float = 60) -> int:
+    deadline = time.monotonic() + limit
+    while kernels(server) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    return len(kernels(server))
+
+
+def run_class(base: str, server: psutil.Process, notebook: str, learners: int, spread: float,
+              expected_views: int) -> dict[str, Any]:
+    url = render_url(base, notebook)
+    crowd = [Learner(base) for _ in range(learners)]
+    start = time.perf_counter() + 0.5
+
+    def arrive(index: int, learner: Learner) -> None:
+        time.sleep(max(0.0, start + index * spread / learners - time.perf_counter()))
+        learner.open(url)
+
+    threads = [threading.Thread(target=arrive, args=(i, learner)) for i, learner in enumerate(crowd)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    rss, pss = memory_mib(kernels(server))
+    times = sorted(learner.seconds for learner in crowd if not math.isnan(learner.seconds))
+    failed = [learner for learner in crowd if learner.error or learner.views < expected_views]
+    closed_ok = sum(learner.close() for learner in crowd)
+    time.sleep(5)
+    left = len(kernels(server))
+    wait_for_no_kernels(server)
+    return {
+        "median_s": statistics.median(times) if times else math.nan,
+        "p95_s": times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)] if times else math.nan,
+        "max_s": times[-1] if times else math.nan,
+        "failures": len(failed),
+        "rss_per_learner_mib": rss / learners,
+        "pss_per_learner_mib": pss / learners,
+        "shutdowns_refused": learners - closed_ok,
+        "kernels_left": left,
+        "failure_reasons": sorted({learner.error or f"{learner.views}/{expected_views} widget views"
+                                   for learner in failed}),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=30)
+    parser.add_argument("--spread", type=float, default=20.0, help="seconds over which the arrival is spread")
+    parser.add_argument("--notebooks", default=",".join(NOTEBOOKS), help="comma-separated: " + ",".join(NOTEBOOKS))
+    args = parser.parse_args()
+    chosen = [name.strip() for name in args.notebooks.split(",") if name.strip()]
+    if "blank" not in chosen:
+        chosen.insert(0, "blank")  # every figure is read against the blank notebook of the same run
+    rows: list[dict[str, Any]] = []
+    blank = {"bench/blank.ipynb": ROOT / "bench" / "blank.ipynb"}
+    # every simulated learner comes from 127.0.0.1: the per-client kernel cap would refuse all but 10
+    with voila_server(ROOT, extra=blank, max_kernels_per_client=0) as base:
+        server = voila_process(base)
+        for name in chosen:
+            notebook = NOTEBOOKS[name]
+            alone = Learner(base)
+            alone.open(render_url(base, notebook))  # a single learner on a quiet server: the reference page
+            single_rss, _ = memory_mib(kernels(server))
+            alone.close()
+            wait_for_no_kernels(server)
+            if alone.error:
+                raise RuntimeError(f"{notebook} does not render alone: {alone.error}")
+            for pattern, spread in (("burst", 0.0), (f"arrival {args.spread:g}s", args.spread)):
+                result = run_class(base, server, notebook, args.learners, spread, alone.views)
+                rows.append({"notebook": name, "pattern": pattern, "learners": args.learners,
+                             "single_s": alone.seconds, "single_rss_mib": single_rss, **result})
+                print(rows[-1], flush=True)
+    for row in rows:
+        same = next(r for r in rows if r["notebook"] == "blank" and r["pattern"] == row["pattern"])
+        row["p95_vs_blank"] = row["p95_s"] / same["p95_s"]
+        row["single_vs_blank"] = row["single_s"] / same["single_s"]
+        row["rss_vs_blank"] = row["rss_per_learner_mib"] / same["rss_per_learner_mib"]
+        row["failure_reasons"] = "; ".join(row["failure_reasons"]) or "-"
+    report("classroom", rows)
+
+
+if __name__ == "__main__":
+    main()

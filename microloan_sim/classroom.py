@@ -1,0 +1,233 @@
+"""A class on the instructor's machine behind JupyterHub (``microloan classroom``), design B of
+architecture §5: every learner logs in and gets a jupyter_server of their own (``jupyterhub-singleuser``)
+that serves the course through Voila as a server extension, behind a read-only :class:`ReadOnlyAuthorizer`.
+
+* Logins come from a roster CSV the instructor imports (columns ``账号,初始密码,角色``; roles 学员 / 讲师).
+  Passwords are kept only as scrypt hashes in the hub's memory; instructors are hub admins.
+* A learner's server has no JupyterLab, no terminals and no code execution: creating a kernel, writing a
+  file, restarting a kernel or opening a session is refused (403) by the authorizer, and kernel messages are
+  limited to what widgets need (no ``execute_request``). Voila starts each page's kernel itself.
+* Learners get the learner-mode mirror of the course (no instructor dashboard, no answer keys); instructors
+  the instructor-mode mirror. All servers share one gradebook data directory (or ``MICROLOAN_DB_URL``).
+  Each kernel knows its learner from ``JUPYTERHUB_USER``.
+* Kernels are culled as under ``microloan serve``; JupyterHub's idle culler stops idle learner servers.
+
+This module runs inside the hub (authenticator, spawner hook) and inside learner servers (authorizer); it
+sits on the ``cli`` rung of the layer ladder.
+
+Examples
+--------
+>>> import tempfile
+>>> roster = Path(tempfile.mkdtemp()) / "roster.csv"
+>>> _ = roster.write_text("账号,初始密码,角色\\nlearner01,pass-0001,学员\\nteacher,pass-9999,讲师\\n", encoding="utf-8")
+>>> [(e.username, e.role) for e in read_roster(roster)]
+[('learner01', 'learner'), ('teacher', 'instructor')]
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import json
+import os
+import re
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.auth.authorizer import Authorizer
+
+from .errors import InputError
+
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+_ROLES = {"学员": "learner", "learner": "learner", "讲师": "instructor", "instructor": "instructor"}
+_HEADERS = {"username": ("账号", "username", "学员编号"), "password": ("初始密码", "password", "密码"),
+            "role": ("角色", "role")}
+#: Kernel messages a page's widgets need; execute requests and the rest are dropped by the server.
+WIDGET_MESSAGES = ["comm_open", "comm_close", "comm_msg", "comm_info_request", "kernel_info_request"]
+
+
+@dataclass(frozen=True)
+class RosterEntry:
+    username: str
+    password: str
+    role: str  # "learner" or "instructor"
+
+
+def read_roster(path: str | Path) -> list[RosterEntry]:
+    """The class roster from a UTF-8 CSV (Excel's UTF-8 with BOM too): ``账号,初始密码,角色`` per row."""
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"无法读取花名册：{exc}", file=str(file)) from None
+    rows = list(csv.DictReader(text.splitlines()))
+    if not rows:
+        raise InputError("花名册是空的", file=str(file))
+    columns: dict[str, str] = {}
+    for key, names in _HEADERS.items():
+        found = next((c for c in rows[0] if c and c.strip().lower() in names), None)
+        if found is None:
+            raise InputError(f"缺少“{names[0]}”列（应有：账号,初始密码,角色）", file=str(file))
+        columns[key] = found
+    entries: list[RosterEntry] = []
+    for number, row in enumerate(rows, start=2):
+        username = (row.get(columns["username"]) or "").strip().lower()
+        password = (row.get(columns["password"]) or "").strip()
+        role = _ROLES.get((row.get(columns["role"]) or "").strip().lower())
+        where = f"第 {number} 行"
+        if not _USERNAME.match(username):
+            raise InputError(f"{where}：账号“{username}”只能用小写字母、数字、点、横线和下划线", field="账号",
+                             file=str(file))
+        if len(password) < 6:
+            raise InputError(f"{where}：初始密码至少 6 个字符", field="初始密码", file=str(file))
+        if role is None:
+            raise InputError(f"{where}：角色应为“学员”或“讲师”", field="角色", file=str(file))
+        if any(e.username == username for e in entries):
+            raise InputError(f"{where}：账号“{username}”重复", field="账号", file=str(file))
+        entries.append(RosterEntry(username, password, role))
+    if not any(e.role == "instructor" for e in entries):
+        raise InputError("至少需要一名讲师（角色为“讲师”）", field="角色", file=str(file))
+    return entries
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    """``salt$hash`` with scrypt; :func:`check_password` verifies it in constant time.
+
+    >>> stored = hash_password("pass-0001")
+    >>> check_password("pass-0001", stored), check_password("pass-0002", stored)
+    (True, False)
+    """
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**14, r=8, p=1)
+    return f"{salt.hex()}${digest.hex()}"
+
+
+def check_password(password: str, stored: str) -> bool:
+    salt, _, expected = stored.partition("$")
+    return hmac.compare_digest(hash_password(password, bytes.fromhex(salt)).partition("$")[2], expected)
+
+
+class ReadOnlyAuthorizer(Authorizer):
+    """Learner servers only read: pages, static files, the tree, and the kernel websocket of a page.
+
+    Voila starts a page's kernel itself, so no REST call ever needs to create one; everything that would
+    write (contents, kernels, sessions, terminals, kernel restarts) is refused.
+    """
+
+    def is_authorized(self, handler: Any, user: Any, action: str, resource: str) -> bool:
+        if action == "read":
+            return True
+        # the kernel websocket of a page ("execute" on kernels); its messages are filtered to WIDGET_MESSAGES
+        return action == "execute" and resource == "kernels" and handler.request.path.endswith("/channels")
+
+
+def singleuser_config(root: Path, *, cull_idle_timeout: int, cull_interval: int) -> dict[str, Any]:
+    """jupyter_server config of a learner's (or instructor's) server: Voila only, read-only, kernels culled."""
+    from .cli import EXTENSION_DENYLIST, FILE_ALLOWLIST, IOPUB_TIMEOUT, TEMPLATE
+
+    return {
+        "ServerApp": {
+            "root_dir": str(root),
+            "jpserver_extensions": {"voila.server_extension": True, "jupyterlab": False, "notebook": False,
+                                    "notebook_shim": False, "jupyter_lsp": False, "jupyter_server_terminals": False,
+                                    "nbclassic": False},
+            "authorizer_class": "microloan_sim.classroom.ReadOnlyAuthorizer",
+            "terminals_enabled": False,
+            "allow_root": hasattr(os, "geteuid") and os.geteuid() == 0,  # as root (a container, CI)
+            "default_url": "/voila/render/course/00_导学.ipynb",
+        },
+        "ContentsManager": {"allow_hidden": False},
+        "MappingKernelManager": {"cull_idle_timeout": cull_idle_timeout, "cull_interval": cull_interval,
+                                 "cull_connected": False, "allowed_message_types": WIDGET_MESSAGES},
+        "KernelManager": {"transport": "ipc"},
+        "VoilaConfiguration": {"template": TEMPLATE, "show_tracebacks": False, "allow_template_override": "NO",
+                               "extension_denylist": list(EXTENSION_DENYLIST), "file_allowlist": list(FILE_ALLOWLIST)},
+        "VoilaExecutor": {"iopub_timeout": IOPUB_TIMEOUT},
+    }
+
+
+def configure(c: Any, settings_file: str | Path) -> None:
+    """Fill a JupyterHub config object ``c`` from the settings ``microloan classroom`` wrote (JSON)."""
+    from jupyterhub.auth import Authenticator
+    from jupyterhub.spawner import SimpleLocalProcessSpawner
+
+    settings = json.loads(Path(settings_file).read_text(encoding="utf-8"))
+    state = Path(settings["state_dir"])
+    roster = read_roster(settings["roster"])
+    hashes = {e.username: hash_password(e.password) for e in roster}
+
+    class RosterAuthenticator(Authenticator):
+        """Accounts and initial passwords from the instructor's roster CSV."""
+
+        async def authenticate(self, handler: Any, data: dict[str, str]) -> str | None:
+            username = self.normalize_username(str(data.get("username", "")).strip())
+            stored = hashes.get(username)
+            if stored and check_password(str(data.get("password", "")), stored):
+                return username
+            return None
+
+    c.JupyterHub.ip = settings["ip"]
+    c.JupyterHub.port = settings["port"]
+    c.JupyterHub.hub_ip = "127.0.0.1"
+    c.JupyterHub.hub_port = settings["hub_port"]
+    c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{settings['proxy_api_port']}"
+    c.ConfigurableHTTPProxy.pid_file = str(state / "proxy.pid")
+    c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
+    c.JupyterHub.cookie_secret_file = str(state / "cookie_secret")
+    c.JupyterHub.template_paths = [str(Path(__file__).parent / "data" / "jupyterhub" / "templates")]
+    c.JupyterHub.authenticator_class = RosterAuthenticator
+    c.Authenticator.allowed_users = {e.username for e in roster}
+    c.Authenticator.admin_users = {e.username for e in roster if e.role == "instructor"}
+    c.JupyterHub.implicit_spawn_seconds = 1
+    c.JupyterHub.spawner_class = SimpleLocalProcessSpawner
+    c.SimpleLocalProcessSpawner.home_dir_template = str(state / "homes" / "{username}")
+    c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
+    c.Spawner.default_url = "/voila/render/course/00_导学.ipynb"
+    c.Spawner.http_timeout = 120
+    c.Spawner.start_timeout = 120
+
+    def pre_spawn_hook(spawner: Any) -> None:
+        role = "instructor" if spawner.user.admin else "learner"
+        config_dir = state / f"singleuser-{role}"
+        # kernels talk over unix sockets, whose paths must stay under 107 bytes: a short runtime folder
+        runtime = Path(settings["runtime_root"]) / f"mlh-{hashlib.sha1(spawner.user.name.encode()).hexdigest()[:10]}"
+        runtime.mkdir(mode=0o700, exist_ok=True)
+        spawner.environment.update({
+            "JUPYTER_RUNTIME_DIR": str(runtime),
+            "JUPYTER_CONFIG_DIR": str(config_dir),
+            "JUPYTER_PATH": settings["jupyter_path"],
+            "MICROLOAN_DATA_DIR": settings["data_dir"],
+            "MICROLOAN_ROLE": role,
+            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+            **({"MICROLOAN_DB_URL": settings["db_url"]} if settings.get("db_url") else {}),
+        })
+
+    c.Spawner.pre_spawn_hook = pre_spawn_hook
+    c.JupyterHub.load_roles = [{"name": "idle-culler", "services": ["idle-culler"],
+                                "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}]
+    c.JupyterHub.services = [{"name": "idle-culler", "command": [
+        sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={settings['server_idle_timeout']}",
+        f"--cull-every={max(10, settings['server_idle_timeout'] // 6)}"]}]
+
+
+def write_settings(state_dir: Path, **settings: Any) -> Path:
+    """Write the settings and the two single-user config folders; returns the settings file."""
+    state_dir.mkdir(parents=True, exist_ok=True)
+    for role, root in (("learner", settings["learner_root"]), ("instructor", settings["instructor_root"])):
+        folder = state_dir / f"singleuser-{role}"
+        folder.mkdir(exist_ok=True)
+        config = singleuser_config(Path(root), cull_idle_timeout=settings["cull_idle_timeout"],
+                                   cull_interval=settings["cull_interval"])
+        (folder / "jupyter_server_config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1),
+                                                           encoding="utf-8")
+    path = state_dir / "classroom.json"
+    path.write_text(json.dumps({"state_dir": str(state_dir), **settings}, ensure_ascii=False, indent=1),
+                    encoding="utf-8")
+    (state_dir / "jupyterhub_config.py").write_text(
+        "from microloan_sim.classroom import configure\n"
+        f"configure(c, {str(path)!r})  # noqa: F821 - c is JupyterHub's config object\n", encoding="utf-8")
+    os.chmod(path, 0o600)
+    return path
