@@ -126,7 +126,7 @@ class ReadOnlyAuthorizer(Authorizer):
 
 def singleuser_config(root: Path, *, cull_idle_timeout: int, cull_interval: int) -> dict[str, Any]:
     """jupyter_server config of a learner's (or instructor's) server: Voila only, read-only, kernels culled."""
-    from .cli import EXTENSION_DENYLIST, FILE_ALLOWLIST, IOPUB_TIMEOUT, TEMPLATE
+    from .serving import EXTENSION_DENYLIST, FILE_ALLOWLIST, IOPUB_TIMEOUT, TEMPLATE
 
     return {
         "ServerApp": {

@@ -2,6 +2,7 @@
 servers' configuration and the command's refusals (tests/test_classroom_hub.py runs the real hub)."""
 from __future__ import annotations
 
+import shutil
 import json
 from pathlib import Path
 from types import SimpleNamespace
@@ -93,7 +94,7 @@ def test_classroom_setup_serves_learners_without_the_instructor_files(tmp_path: 
         assert settings["data_dir"] == str((tmp_path / "data").resolve()) and "pass-0001" not in json.dumps(settings)
     finally:
         for root in roots:
-            cli.shutil.rmtree(root)
+            shutil.rmtree(root)
 
 
 def test_classroom_refuses_a_missing_roster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from microloan_sim import cli
+from microloan_sim import cli, serving
 
 
 def test_cases_lists_every_case_in_chinese() -> None:
@@ -25,9 +25,9 @@ def test_serve_command_line_is_safe_by_default() -> None:
     assert "--VoilaConfiguration.show_tracebacks=False" in command
     assert "--template=microloan" in command
     assert any(arg.startswith("--VoilaConfiguration.file_allowlist=") and "yaml" not in arg for arg in command)
-    template = cli.data_path("jupyter", "voila", "templates", "microloan")
+    template = serving.data_path("jupyter", "voila", "templates", "microloan")
     assert (template / "conf.json").is_file()
-    assert cli.jupyter_environment()["JUPYTER_PATH"].startswith(str(cli.data_path("jupyter")))
+    assert cli.jupyter_environment()["JUPYTER_PATH"].startswith(str(serving.data_path("jupyter")))
 
 
 def test_serve_frees_kernels_and_survives_bursts_by_default() -> None:
@@ -42,7 +42,7 @@ def test_serve_frees_kernels_and_survives_bursts_by_default() -> None:
     # voila_<8 chars>/kernel-<uuid>-ipc-<port>: a unix socket path must stay under 107 bytes
     assert len(root) + len("/voila_abcdefgh/kernel-") + 36 + len("-ipc-65535") < 107
     assert not any("disable_check_xsrf" in a for a in command)  # the XSRF check stays on
-    template = cli.data_path("jupyter", "voila", "templates", "microloan", "index.html.j2").read_text("utf-8")
+    template = serving.data_path("jupyter", "voila", "templates", "microloan", "index.html.j2").read_text("utf-8")
     assert "voila/tree/" in template and "_xsrf" in template
 
 

@@ -5,6 +5,7 @@ tests marked "real ex01" go through :mod:`microloan_sim.exercises`.
 """
 from __future__ import annotations
 
+import shutil
 import json
 import os
 import signal
@@ -30,7 +31,7 @@ from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 import microloan_sim as ml
-from microloan_sim import cli, gradebook
+from microloan_sim import cli, gradebook, serving
 from microloan_sim.casebook import seed_for
 from microloan_sim.errors import InputError
 from microloan_sim.gradebook import Gradebook
@@ -222,7 +223,7 @@ def test_default_data_dir_is_git_ignored_and_outside_served_folders(monkeypatch:
     default = gradebook.data_dir()
     assert default == REPO / "microloan-data"
     assert "microloan-data/" in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
-    for folder in cli.SERVED_FOLDERS:
+    for folder in serving.SERVED_FOLDERS:
         assert not str(default).startswith(str(REPO / folder))
 
 
@@ -707,7 +708,7 @@ def test_learner_root_leaves_out_instructor_files_and_the_gradebook(course_tree:
             assert (root / "course" / "00_导学.ipynb").read_text(encoding="utf-8").startswith("{")
     finally:
         for root in (learner, instructor):
-            cli.shutil.rmtree(root)
+            shutil.rmtree(root)
 
 
 def test_a_data_dir_inside_a_served_folder_is_still_left_out(course_tree: Path) -> None:
@@ -718,21 +719,21 @@ def test_a_data_dir_inside_a_served_folder_is_still_left_out(course_tree: Path) 
     try:
         assert not (root / "course" / "class-data").exists()
     finally:
-        cli.shutil.rmtree(root)
+        shutil.rmtree(root)
 
 
 def test_real_project_learner_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("MICROLOAN_DATA_DIR", raising=False)
     root = cli.build_served_root(cli.project_root(), instructor=False, exclude=[gradebook.data_dir()])
     try:
-        assert {p.name for p in root.iterdir()} <= set(cli.SERVED_FOLDERS)
+        assert {p.name for p in root.iterdir()} <= set(serving.SERVED_FOLDERS)
         assert not [p for p in _files(root) if "instructor" in p.lower() or "answer_key" in p]
         command = cli.voila_command(root, port=8899)
         assert str(root) in command and str(cli.project_root()) not in command
         env = cli.serve_environment(gradebook.data_dir(), instructor=False)
         assert env["MICROLOAN_DATA_DIR"] == str(gradebook.data_dir()) and env["MICROLOAN_ROLE"] == "learner"
     finally:
-        cli.shutil.rmtree(root)
+        shutil.rmtree(root)
 
 
 def _status(url: str) -> int:

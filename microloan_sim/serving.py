@@ -1,0 +1,245 @@
+"""How Voila serves the course: its command line, the learner-safe served root, culling and the kernel limits.
+
+``microloan serve`` never hands Voila the project folder itself: it builds a temporary root that mirrors only
+``course/``, ``exercises/`` and ``casebook/`` (symlinks, or copies where symlinks are not allowed). In learner
+mode (the default) every file or folder whose name contains "instructor" or "answer_key" is left out, so the
+instructor's gradebook dashboard cannot even be opened and no answer key sits under the served root;
+``--instructor`` includes them (kernels read cases through the package, not through the served root).
+The gradebook's data directory (database, receipts, course key) is never inside the served root, and the
+kernels are told where it is through ``MICROLOAN_DATA_DIR``. Used by :mod:`microloan_sim.cli` and
+:mod:`microloan_sim.classroom`.
+
+Examples
+--------
+>>> cmd = voila_command(project_root(), port=8866)
+>>> cmd[1:3] == ["-m", "microloan_sim.voila_app"] and "--Voila.ip=127.0.0.1" in cmd
+True
+>>> import tempfile
+>>> source = Path(tempfile.mkdtemp())
+>>> for name in ("course/00.ipynb", "exercises/ex01.ipynb", "exercises/instructor_gradebook.ipynb"):
+...     (source / name).parent.mkdir(exist_ok=True)
+...     _ = (source / name).write_text("{}", encoding="utf-8")
+>>> root = build_served_root(source, instructor=False)
+>>> sorted(p.relative_to(root).as_posix() for p in root.rglob("*.ipynb"))
+['course/00.ipynb', 'exercises/ex01.ipynb']
+>>> shutil.rmtree(root); shutil.rmtree(source)
+"""
+from __future__ import annotations
+
+import ipaddress
+import json
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from ._data import PACKAGE_DIR, data_path
+from .errors import InputError
+
+#: Voila's frontend breaks with this JupyterLab extension loaded (architecture §5).
+EXTENSION_DENYLIST = ("@jupyter-notebook/lab-extension",)
+#: Only images are served as static files; case files, answer keys and databases never are.
+FILE_ALLOWLIST = (r".*\.(png|jpg|gif|svg)",)
+TEMPLATE = "microloan"
+#: What ``serve`` mirrors from a project root; anything else there (package, tests, data) is never served.
+SERVED_FOLDERS = ("course", "exercises", "casebook")
+#: Names containing one of these are served only with ``--instructor`` (dashboards, planted-flaw answer keys).
+INSTRUCTOR_MARK = "instructor"
+INSTRUCTOR_ONLY = (INSTRUCTOR_MARK, "answer_key")
+#: Kernel culling for a class (seconds): a page abandoned without closing frees its kernel within
+#: CULL_IDLE_TIMEOUT + CULL_INTERVAL (under 2 minutes); a closed page frees it at once; an open page never.
+CULL_IDLE_TIMEOUT = 90
+CULL_INTERVAL = 20
+#: How long Voila waits for a kernel's output before giving up on a cell (its default of 4 s broke pages
+#: silently under a burst of 30 learners).
+IOPUB_TIMEOUT = 60
+#: Most kernels (open pages) one client address may hold at once under ``microloan serve``.
+MAX_KERNELS_PER_CLIENT = 10
+_LOOPBACK_NAMES = ("localhost",)
+_NEVER_SERVED = {"microloan-data", "__pycache__", ".ipynb_checkpoints", "receipts", "gradebook.sqlite", "course.key"}
+
+
+def project_root() -> Path:
+    """The folder that holds ``course/`` (the repository, or the current directory for a wheel install)."""
+    for candidate in (PACKAGE_DIR.parent, Path.cwd()):
+        if (candidate / "course").is_dir():
+            return candidate
+    return Path.cwd()
+
+
+def jupyter_environment() -> dict[str, str]:
+    """Environment for Voila/JupyterLab: our Chinese Voila template on ``JUPYTER_PATH``."""
+    env = dict(os.environ)
+    extra = str(data_path("jupyter"))
+    env["JUPYTER_PATH"] = os.pathsep.join(p for p in (extra, env.get("JUPYTER_PATH", "")) if p)
+    env.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")
+    return env
+
+
+def _short_runtime_dir() -> str:
+    """A folder for kernel connection files whose unix-socket paths stay under the 107-byte limit."""
+    temp = tempfile.gettempdir()
+    if len(temp) <= 40 or not Path("/tmp").is_dir():
+        return temp
+    return "/tmp"
+
+
+def _check_culling(cull_idle_timeout: int, cull_interval: int) -> None:
+    if cull_idle_timeout <= 0 or cull_interval <= 0:
+        raise InputError("必须为正的秒数", field="内核回收时间（--cull-idle-timeout / --cull-interval）")
+
+
+def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "127.0.0.1",
+                  cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
+                  max_kernels_per_client: int = MAX_KERNELS_PER_CLIENT,
+                  allowed_hosts: Sequence[str] = (), warm: Mapping[str, int] | None = None) -> list[str]:
+    """The Voila command line used by ``microloan serve`` and by the tests.
+
+    Voila runs as :mod:`microloan_sim.voila_app`: Voila itself, plus a ``Host`` header check against DNS
+    rebinding (IP addresses, ``localhost``, this machine's name and ``allowed_hosts`` are answered) and a cap
+    of ``max_kernels_per_client`` kernels per client address (0: no cap). Learners cannot switch the page
+    template with ``?template=`` (that would drop the Chinese page and the kernel-shutdown fix).
+
+    ``warm`` maps notebooks of the lesson in progress (paths relative to the served root) to the number of
+    kernels kept started and rendered ahead of the learners (Voila's preheat); every other notebook gets
+    none. Warm kernels are never culled: keep the pools small (each kernel holds 150-250 MB).
+
+    Kernel lifecycle (architecture §5): a closed page shuts its kernel down at once (the ``microloan``
+    template's XSRF-cookie fix keeps the XSRF check on); a page abandoned without closing (browser crashed,
+    laptop lid shut) has its kernel culled once it has had no connection and no activity for
+    ``cull_idle_timeout`` seconds, checked every ``cull_interval`` seconds. An open page is never culled,
+    however long it sits idle (``cull_connected=False``). Kernel output may take up to
+    ``IOPUB_TIMEOUT`` seconds under a burst of learners before a page gives up, and kernels talk over unix
+    sockets instead of loopback TCP ports (no "Address already in use" under a burst, not reachable from
+    other users' processes through a port).
+
+    >>> cmd = voila_command(Path("course"), 8866, cull_idle_timeout=15, cull_interval=5)
+    >>> "--MappingKernelManager.cull_idle_timeout=15" in cmd and "--MappingKernelManager.cull_connected=False" in cmd
+    True
+    """
+    _check_culling(cull_idle_timeout, cull_interval)
+    command = [
+        sys.executable, "-m", "microloan_sim.voila_app", str(root), "--no-browser", f"--Voila.ip={ip}",
+        f"--port={port}", f"--template={TEMPLATE}", "--VoilaConfiguration.show_tracebacks=False",
+        "--VoilaConfiguration.allow_template_override=NO",
+        f"--MicroloanVoila.max_kernels_per_client={max_kernels_per_client}",
+        *(f"--MicroloanVoila.allowed_hosts={host}" for host in allowed_hosts),
+        *(f"--VoilaConfiguration.extension_denylist={item}" for item in EXTENSION_DENYLIST),
+        *(f"--VoilaConfiguration.file_allowlist={item}" for item in FILE_ALLOWLIST),
+        f"--MappingKernelManager.cull_idle_timeout={cull_idle_timeout}",
+        f"--MappingKernelManager.cull_interval={cull_interval}",
+        "--MappingKernelManager.cull_connected=False",
+        f"--VoilaExecutor.iopub_timeout={IOPUB_TIMEOUT}",
+    ]
+    if os.name == "posix":  # zmq has no ipc transport on Windows
+        command += ["--KernelManager.transport=ipc", f"--Voila.connection_dir_root={_short_runtime_dir()}"]
+    if warm:
+        pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
+        pools.update({notebook: {"pool_size": int(size)} for notebook, size in warm.items()})
+        command += ["--preheat_kernel=True", f"--VoilaKernelManager.kernel_pools_config={json.dumps(pools)}"]
+    elif preheat:
+        command.append("--preheat_kernel=True")
+    return command
+
+
+def parse_warm(items: Sequence[str], root: Path) -> dict[str, int]:
+    """``--warm NOTEBOOK[=N]`` options as ``{path relative to the served root: pool size}`` (N defaults to 2).
+
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp()); (root / "course").mkdir()
+    >>> _ = (root / "course" / "04c.ipynb").write_text("{}", encoding="utf-8")
+    >>> parse_warm(["course/04c.ipynb=3"], root), parse_warm(["course/04c.ipynb"], root)
+    ({'course/04c.ipynb': 3}, {'course/04c.ipynb': 2})
+    >>> parse_warm(["course/none.ipynb"], root)
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 预热笔记本（--warm）：找不到 course/none.ipynb（路径相对于课程目录，例如 course/04c_报表编制.ipynb）
+    >>> shutil.rmtree(root)
+    """
+    pools: dict[str, int] = {}
+    for item in items:
+        notebook, _, size = item.partition("=")
+        notebook = notebook.strip().replace("\\", "/").strip("/")
+        if not notebook.endswith(".ipynb") or not (root / notebook).is_file():
+            raise InputError(f"找不到 {notebook}（路径相对于课程目录，例如 course/04c_报表编制.ipynb）",
+                             field="预热笔记本（--warm）")
+        try:
+            count = int(size) if size.strip() else 2
+        except ValueError:
+            raise InputError(f"“{size}”不是整数", field="预热笔记本（--warm）") from None
+        if not 1 <= count <= 30:
+            raise InputError(f"每个笔记本预热 1–30 个内核（当前为 {count}）", field="预热笔记本（--warm）")
+        pools[notebook] = count
+    return pools
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def _mirror(source: Path, target: Path, *, instructor: bool, exclude: Sequence[Path]) -> None:
+    target.mkdir(parents=True, exist_ok=True)
+    for entry in sorted(source.iterdir()):
+        name = entry.name
+        if name.startswith(".") or name in _NEVER_SERVED or name.endswith((".sqlite", ".sqlite-wal", ".key")):
+            continue
+        if not instructor and any(mark in name.lower() for mark in INSTRUCTOR_ONLY):
+            continue
+        if any(_is_within(entry, folder) for folder in exclude):  # the data directory, or inside it
+            continue
+        if entry.is_dir():  # mirrored entry by entry, so an excluded folder deeper down stays out
+            _mirror(entry, target / name, instructor=instructor, exclude=exclude)
+        elif entry.is_file():
+            link = target / name
+            try:
+                os.symlink(entry.resolve(), link)
+            except OSError:  # no symlinks (e.g. Windows without developer mode): copy
+                shutil.copy2(entry, link)
+
+
+def build_served_root(source: Path, *, instructor: bool, exclude: Iterable[Path] = ()) -> Path:
+    """A temporary folder for Voila mirroring what learners (or the instructor) may open.
+
+    From a project root only ``course/``, ``exercises/`` and ``casebook/`` are mirrored; from any other
+    folder, everything in it. Hidden entries, caches, gradebook files and ``exclude`` (the data directory)
+    are left out; so is every name containing "instructor" or "answer_key" unless ``instructor`` is true. The caller
+    removes the folder when Voila stops.
+    """
+    source = source.resolve()
+    excluded = [Path(p).resolve() for p in exclude]
+    root = Path(tempfile.mkdtemp(prefix=f"microloan-{'instructor' if instructor else 'learner'}-"))
+    folders = [source / name for name in SERVED_FOLDERS if (source / name).is_dir()]
+    if folders:
+        for folder in folders:
+            _mirror(folder, root / folder.name, instructor=instructor, exclude=excluded)
+    else:
+        _mirror(source, root, instructor=instructor, exclude=excluded)
+    return root
+
+
+def serve_environment(data_dir: Path, *, instructor: bool) -> dict[str, str]:
+    """Environment for the served kernels: where the gradebook lives and which role is being served."""
+    env = jupyter_environment()
+    env["MICROLOAN_DATA_DIR"] = str(data_dir)
+    env["MICROLOAN_ROLE"] = "instructor" if instructor else "learner"
+    return env
+
+
+def is_loopback(ip: str) -> bool:
+    """Whether a listen address keeps the server to this machine.
+
+    >>> [is_loopback(ip) for ip in ("127.0.0.1", "::1", "localhost", "0.0.0.0", "192.168.1.5", "")]
+    [True, True, True, False, False, False]
+    """
+    if ip.strip().lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(ip.strip().strip("[]")).is_loopback
+    except ValueError:
+        return False
