@@ -259,18 +259,42 @@ def normalize_rate_method(method: str) -> str:
 
 
 def _irr(values: np.ndarray) -> float:
-    """Periodic IRR with ``numpy_financial.irr``; falls back to bisection on NPV; NaN when there is none."""
-    rate = float(npf.irr(values))
-    if np.isfinite(rate):
-        return rate
+    """Periodic IRR of the borrower's flows: the root of the NPV whose sign matches the loan's cost.
+
+    ``numpy_financial.irr`` finds a root; when the flows change sign more than once (a 保证金 returned at
+    maturity makes the last flow positive) it may return a negative root although the loan costs money. With
+    a positive total cost the NPV is negative at 0 and positive for a large rate, so bisection on ``[0, ∞)``
+    finds the borrower's cost rate; with a negative cost (a subsidised loan) the root lies in ``(−1, 0]``.
+    NaN when there is none.
+
+    Examples
+    --------
+    100,000 lent with 20,000 of fees and a 50,000 保证金 withheld (30,000 in hand), 12 × 9,000 paid, the
+    保证金 returned with the last payment: the loan costs 28,000, so the root is positive, never the
+    −13.3 % a month that ``numpy_financial.irr`` returns for these flows.
+
+    >>> flows = np.array([30_000.0] + [-9_000.0] * 11 + [-9_000.0 + 50_000.0])
+    >>> r = _irr(flows)
+    >>> bool(r > 0), bool(abs(np.sum(flows / (1 + r) ** np.arange(13))) < 1e-6)
+    (True, True)
+    """
+    cost = -float(np.sum(values))
     times = np.arange(len(values))
 
     def npv(r: float) -> float:
         return float(np.sum(values / (1 + r) ** times))
 
-    low, high = -0.99, 1.0
+    rate = float(npf.irr(values))
+    if np.isfinite(rate) and (cost == 0 or (rate > 0) == (cost > 0) or rate == 0):
+        return rate
+    if cost > 0:
+        low, high = 0.0, 1.0
+        while npv(high) < 0 and high < 1e6:
+            high *= 2
+    else:
+        low, high = -0.99, 0.0
     if npv(low) * npv(high) > 0:
-        return float("nan")
+        return rate if np.isfinite(rate) else float("nan")
     for _ in range(200):
         mid = (low + high) / 2
         if npv(low) * npv(mid) <= 0:

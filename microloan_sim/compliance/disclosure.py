@@ -38,7 +38,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from .. import pricing, schedules
@@ -199,35 +198,6 @@ def _cashflows(offer: Offer, annual: float) -> tuple[pd.DataFrame, float]:
     return flows, deducted
 
 
-def _positive_root(rate: pricing.AnnualizedRate, flows: pd.DataFrame) -> pricing.AnnualizedRate:
-    """The borrower's cost rate as the positive root of the NPV when the IRR solver returned another root.
-
-    A large 保证金 returned at maturity makes the last cash flow positive; the flows then change sign twice and
-    ``numpy_financial.irr`` may return a negative root although the loan costs money. With a positive total cost
-    the NPV is negative at 0 and positive for a large rate, so bisection finds the positive root.
-    """
-    if rate.total_cost <= 0 or rate.periodic_irr >= 0:
-        return rate
-    values = flows["net"].to_numpy(dtype=float)
-    times = np.arange(len(values))
-
-    def npv(r: float) -> float:
-        return float(np.sum(values / (1 + r) ** times))
-
-    low, high = 0.0, 1.0
-    while npv(high) < 0 and high < 1e6:
-        high *= 2
-    for _ in range(200):
-        mid = (low + high) / 2
-        low, high = (mid, high) if npv(mid) < 0 else (low, mid)
-    periodic = (low + high) / 2
-    ppy = rate.periods_per_year
-    return pricing.AnnualizedRate(
-        rate.method, irr_rate=periodic * ppy, simple_rate=rate.simple_rate, ear=float((1 + periodic) ** ppy - 1),
-        periodic_irr=periodic, total_cost=rate.total_cost, net_received=rate.net_received,
-        average_principal=rate.average_principal, years=rate.years, periods_per_year=ppy, breakdown=rate.breakdown)
-
-
 def check_disclosure(offer: Offer, params: ComplianceParameters | None = None) -> DisclosureResult:
     """The true annualised rate of ``offer`` and every disclosure breach in it.
 
@@ -260,7 +230,7 @@ def check_disclosure(offer: Offer, params: ComplianceParameters | None = None) -
     annual = contract_rate(offer, p)
     unit = _unit(offer.quote_unit)
     flows, deducted = _cashflows(offer, annual)
-    rate = _positive_root(pricing.annualized_rate(flows), flows)
+    rate = pricing.annualized_rate(flows)
     findings: list[Finding] = []
     tolerance = p.disclosure.rate_tolerance
 
