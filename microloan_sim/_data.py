@@ -75,6 +75,32 @@ def load_model(model: Any, path: Path, *, display_name: str | None = None) -> An
     return validate_model(model, load_yaml_mapping(path, display_name=name), file=name)
 
 
+def load_cached_model(model: Any, path: Path | str | None, default_file: str) -> Any:
+    """:func:`load_model` of ``path`` (default ``data/<default_file>``), cached until the file changes.
+
+    Parameter files are read once per kernel and again only when an instructor edits them (the cache key is
+    the file's modification time).
+
+    Examples
+    --------
+    >>> from pydantic import BaseModel
+    >>> import tempfile
+    >>> class Demo(BaseModel):
+    ...     share: float
+    >>> file = Path(tempfile.mkdtemp()) / "demo.yaml"
+    >>> _ = file.write_text("share: 0.7", encoding="utf-8")
+    >>> load_cached_model(Demo, file, "unused.yaml").share
+    0.7
+    """
+    file = Path(path) if path is not None else data_path(default_file)
+    return _load_cached(model, file, file.stat().st_mtime_ns if file.is_file() else 0)
+
+
+@lru_cache(maxsize=32)
+def _load_cached(model: Any, file: Path, _mtime: int) -> Any:
+    return load_model(model, file)
+
+
 _PYDANTIC_MESSAGES = {
     "missing": "缺少此字段",
     "extra_forbidden": "未知字段（可能拼写错误）",

@@ -402,10 +402,10 @@ def test_broken_parameter_files_name_the_file_and_field(tmp_path: Path) -> None:
 
 def test_ex06_feedback_plays_the_decision_forward() -> None:
     """C04 variant 学员-01 under the stated shock (sales −20 % from month 4 for 6 months): the answer key's amount
-    keeps the loan current at 12 months, twice that amount falls behind; declining lends nothing."""
+    keeps the loan current at 12 months, three times that amount falls behind; declining lends nothing."""
     key = ml.exercises.get("ex06").expected("学员-01")
     sound = ml.exercises.consequence("ex06", {"recommended": f"{key['recommended']:.0f}", "decision": "批准"}, "学员-01")
-    greedy = ml.exercises.consequence("ex06", {"recommended": f"{2 * key['recommended']:.0f}", "decision": "批准"},
+    greedy = ml.exercises.consequence("ex06", {"recommended": f"{3 * key['recommended']:.0f}", "decision": "批准"},
                                       "学员-01")
     assert sound is not None and greedy is not None and sound.path is not None and greedy.path is not None
     assert sound.path.at(12)["dpd"] == 0 and greedy.path.at(12)["dpd"] > 30

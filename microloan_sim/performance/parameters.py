@@ -10,13 +10,12 @@ Examples
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .._data import data_path, load_model
+from .._data import load_cached_model
 
 PARAMETERS_FILE = "performance.yaml"
 
@@ -113,11 +112,6 @@ def load_parameters(path: Path | str | None = None) -> PerformanceParameters:
 
     A broken file raises :class:`~microloan_sim.errors.InputError` naming the file and the field.
     """
-    file = Path(path) if path is not None else data_path(PARAMETERS_FILE)
-    return _load(file, file.stat().st_mtime_ns if file.is_file() else 0)
+    result: PerformanceParameters = load_cached_model(PerformanceParameters, path, PARAMETERS_FILE)
+    return result
 
-
-@lru_cache(maxsize=8)
-def _load(file: Path, _mtime: int) -> PerformanceParameters:
-    params: PerformanceParameters = load_model(PerformanceParameters, file)
-    return params

@@ -10,13 +10,12 @@ Examples
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .._data import data_path, load_model
+from .._data import load_cached_model
 
 PORTFOLIO_FILE = "portfolio.yaml"
 
@@ -115,11 +114,6 @@ class PortfolioParameters(_Strict):
 
 def parameters(path: Path | str | None = None) -> PortfolioParameters:
     """Load and validate the portfolio parameters (re-read when the file changes)."""
-    file = Path(path) if path is not None else data_path(PORTFOLIO_FILE)
-    return _parameters(file, file.stat().st_mtime_ns if file.is_file() else 0)
+    result: PortfolioParameters = load_cached_model(PortfolioParameters, path, PORTFOLIO_FILE)
+    return result
 
-
-@lru_cache(maxsize=4)
-def _parameters(file: Path, _mtime: int) -> PortfolioParameters:
-    params: PortfolioParameters = load_model(PortfolioParameters, file)
-    return params

@@ -6,13 +6,12 @@ coefficient). :mod:`microloan_sim.sizing` re-exports :class:`SizingParameters` a
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .._data import data_path, load_model
+from .._data import load_cached_model
 from ..schedules import normalize_method
 
 PARAMETERS_FILE = "sizing.yaml"
@@ -107,14 +106,9 @@ def load_parameters(path: Path | str | None = None) -> SizingParameters:
     >>> p.capacity.share, p.ltv["活体"]
     (0.7, 0.5)
     """
-    file = Path(path) if path is not None else data_path(PARAMETERS_FILE)
-    return _load_parameters(file, file.stat().st_mtime_ns if file.is_file() else 0)
+    result: SizingParameters = load_cached_model(SizingParameters, path, PARAMETERS_FILE)
+    return result
 
-
-@lru_cache(maxsize=8)
-def _load_parameters(file: Path, _mtime: int) -> SizingParameters:
-    params: SizingParameters = load_model(SizingParameters, file)
-    return params
 
 
 __all__ = ["PARAMETERS_FILE", "SizingParameters", "load_parameters"]

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from .._data import data_path, load_model
+from .._data import data_path, load_cached_model
 from ..errors import InputError, require_number
 from .scorecards import SCORECARD_DIR, Scorecard, _lookup, _Strict, load_scorecard
 from .vocabulary import SOURCES, _unit_value
@@ -141,14 +141,9 @@ def statistical_parameters(path: Path | str | None = None) -> StatisticalParamet
     >>> p.scaling.base_points, p.scaling.base_odds, p.scaling.pdo
     (600.0, 50.0, 20.0)
     """
-    file = Path(path) if path is not None else data_path(STATISTICAL_FILE)
-    return _statistical_parameters(file, file.stat().st_mtime_ns if file.is_file() else 0)
+    result: StatisticalParameters = load_cached_model(StatisticalParameters, path, STATISTICAL_FILE)
+    return result
 
-
-@lru_cache(maxsize=4)
-def _statistical_parameters(file: Path, _mtime: int) -> StatisticalParameters:
-    params: StatisticalParameters = load_model(StatisticalParameters, file)
-    return params
 
 
 #: Features of a simulated applicant (the sources of the business card).
