@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 from datetime import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,33 @@ from .serving import (
     serve_environment,
     is_loopback,
 )
+
+
+def _run_until_stopped(process: subprocess.Popen[bytes], roots: Sequence[Path], *, grace: float) -> int:
+    """Wait for a server started by ``serve`` or ``classroom``; on Ctrl+C or SIGTERM give it ``grace`` seconds
+    to shut its kernels down, then stop it, and always remove the temporary served roots."""
+    def stop(_signum: int, _frame: Any) -> None:
+        raise SystemExit(0)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        return process.wait()
+    except KeyboardInterrupt:  # the server got the same Ctrl+C; give it time to shut its kernels down
+        try:
+            return process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for root in roots:
+            shutil.rmtree(root, ignore_errors=True)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -90,28 +118,7 @@ def _serve(args: argparse.Namespace) -> int:
                             max_kernels_per_client=args.max_kernels_per_client, allowed_hosts=args.allow_host,
                             warm=warm)
     process = subprocess.Popen(command, env=serve_environment(data, instructor=args.instructor), cwd=root)
-
-    def stop(_signum: int, _frame: Any) -> None:
-        raise SystemExit(0)
-
-    previous = signal.signal(signal.SIGTERM, stop)
-    try:
-        return process.wait()
-    except KeyboardInterrupt:  # Voila got the same Ctrl+C; give it time to shut its kernels down
-        try:
-            return process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            return 0
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        shutil.rmtree(root, ignore_errors=True)
+    return _run_until_stopped(process, [root], grace=15)
 
 
 def _free_port() -> int:
@@ -163,29 +170,7 @@ def _classroom(args: argparse.Namespace) -> int:
     print(f"讲师成绩册：{url}hub/user-redirect/voila/render/exercises/instructor_成绩册.ipynb", flush=True)
     print("按 Ctrl+C 停止。", flush=True)
     process = subprocess.Popen(command, env=env, cwd=state)
-
-    def stop(_signum: int, _frame: Any) -> None:
-        raise SystemExit(0)
-
-    previous = signal.signal(signal.SIGTERM, stop)  # a SIGTERM still stops the hub and removes the roots
-    try:
-        return process.wait()
-    except KeyboardInterrupt:
-        try:
-            return process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            return 0
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
-        for root in roots:
-            shutil.rmtree(root, ignore_errors=True)
+    return _run_until_stopped(process, roots, grace=30)
 
 
 def _lab(args: argparse.Namespace) -> int:
