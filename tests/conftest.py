@@ -75,9 +75,11 @@ def page(browser):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 1600}, locale="zh-CN")
     page = context.new_page()
     page.set_default_timeout(90_000)  # a cold kernel on a busy 2-core machine can take a while; no test asserts time
-    loopback_only(page)
+    blocked = loopback_only(page)
     yield page
     context.close()
+    # offline, really offline: no page may even try to reach an address outside the loopback range
+    assert not blocked, f"page tried to reach non-loopback addresses: {blocked[:5]}"
 
 
 # --------------------------------------------------------------------------- PostgreSQL (gradebook tests)
