@@ -459,3 +459,12 @@ def test_regular_payments_to_a_private_person_are_found() -> None:
     c01 = ml.casebook.load_case("C01")
     found = ml.offsite.analyse(ml.documents.build_documents(c01).bank_transactions, borrower_name=c01.borrower.name)
     assert "周海涛" in found.recurring_private.index
+
+
+def test_a_statement_with_only_wages_has_no_business_inflow() -> None:
+    """C06 is a salaried nurse: every inflow of her statement is wages (代发工资) or family transfers, so there is
+    no possible sales; the findings say so instead of failing on an empty seasonality."""
+    case = ml.casebook.load_case("C06")
+    report = ml.offsite.analyse(ml.documents.build_documents(case).bank_transactions, borrower_name=case.borrower.name)
+    assert report.monthly["business_inflow"].sum() == 0
+    assert any("没有可能属于经营收入" in note for note in report.findings())

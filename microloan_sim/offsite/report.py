@@ -102,6 +102,9 @@ class OffsiteReport:
         notes = []
         if float(self.monthly["inflow"].sum()) <= 0:
             notes.append("流水中没有流入。")
+        elif float(self.monthly["business_inflow"].sum()) <= 0 or self.seasonality.isna().all():
+            notes.append(f"月均流入 {self.average_monthly_inflow:,.0f} 元，其中没有可能属于经营收入的部分"
+                         f"（工资、家庭成员和本人账户转入、贷款入账等已剔除）。")
         else:
             peak, low = self.seasonality.idxmax(), self.seasonality.idxmin()
             notes.append(f"月均流入 {self.average_monthly_inflow:,.0f} 元，其中可能属于经营收入的约 "
