@@ -260,3 +260,90 @@ def test_ex02_key_from_documents_and_the_answer_key_file() -> None:
     shown = briefing.note + "".join(frame.to_string() for frame in briefing.tables.values())
     for flaw in flaws["flaws"]:
         assert flaw["description"] not in shown   # the answer key never reaches the learner
+
+
+# --------------------------------------------------------------------------- ex09: 分散经营 and 考核 (course 03)
+
+def test_ex09_key_by_hand_for_one_learner() -> None:
+    """学员-01 gets 8,000,000 元 in 100 loans, PD 2%, LGD 40%; a branch book of one 2,000,000 元 loan and 50 ×
+    50,000 元; the scheme 4,000 元 per default with 65% exempt; and 两增两控 figures that all pass.
+
+    EL = 8,000,000 × 2% × 40% = 64,000. SD = 80,000 × 40% × √(100 × 0.02 × 0.98) = 32,000 × 1.4 = 44,800.
+    Total 4,500,000: HHI = (2/4.5)² + 50 × (0.05/4.5)² = (1,600 + 50) / 8,100 = 0.203704; effective number
+    8,100 / 1,650 = 4.909. Growth 63.72/59 − 1 = 8.00% ≤ 26.40/24 − 1 = 10.00%; 7,812 → 8,089 households;
+    NPL 2.20% ≤ 1.20% + 3 points."""
+    exercise = ml.exercises.get("ex09")
+    briefing = exercise.briefing("学员-01")
+    assert briefing is not None
+    split = dict(zip(briefing.tables["分散经营"]["项目"], briefing.tables["分散经营"]["数值"]))
+    assert split["总敞口"] == "8,000,000 元" and split["每笔违约概率 PD"] == "2.0%" and split["违约损失率 LGD"] == "40%"
+    scheme = dict(zip(briefing.tables["考核方案（风险调整 + 尽职免责）"]["项目"],
+                      briefing.tables["考核方案（风险调整 + 尽职免责）"]["数值"]))
+    assert scheme["每笔违约贷款扣减"] == "4,000 元" and scheme["尽职免责比例"] == "65%"
+    key = exercise.expected("学员-01")
+    assert key["expected_loss"] == pytest.approx(64_000)
+    assert key["sd_independent"] == pytest.approx(44_800)
+    assert key["hhi"] == pytest.approx(1_650 / 8_100)
+    assert key["effective_number"] == pytest.approx(8_100 / 1_650)
+    assert key["policy_verdict"] == "全部达标"
+
+
+def test_ex09_cut_off_and_par30_independently() -> None:
+    """The officer's cut-off recomputed from the approval table: bonus = 20 元 per 10,000 disbursed − penalty ×
+    (1 − exempt share) × defaults among the approved; the PAR30 from the performance engine called directly with
+    a shock probability of 0.3 × the highest pool default rate at that cut-off or any stricter one (one cohort,
+    12 months, 2,000 loans, seed 2024: data/portfolio.yaml)."""
+    exercise = ml.exercises.get("ex09")
+    sim = ml.rating.approval_simulation("statistical", steps=81)
+    table = sim.table
+    params = ml.performance.load_parameters()
+    one_cohort = params.model_copy(update={"book": params.book.model_copy(update={"disbursement_months": 1})})
+    for learner in ("学员-01", "学员-02"):
+        scheme = exercise.briefing(learner).tables["考核方案（风险调整 + 尽职免责）"]  # type: ignore[union-attr]
+        values = dict(zip(scheme["项目"], scheme["数值"]))
+        penalty = float(values["每笔违约贷款扣减"].replace(",", "").rstrip(" 元"))
+        exempt = float(values["尽职免责比例"].rstrip("%")) / 100
+        defaults = table["通过户数"] * table["通过户违约率"].fillna(0)
+        bonus = 20 * table["放款总额"] / 10_000 - penalty * (1 - exempt) * defaults
+        pick = int(bonus.to_numpy().argmax())
+        key = exercise.expected(learner)
+        assert key["cut_off"] == table["分数线"].iloc[pick]
+        stricter = table[table["分数线"] >= table["分数线"].iloc[pick]]["通过户违约率"].fillna(0)
+        book = ml.performance.simulate_book(2_000, 12, seed=2024, shock_rate=round(0.3 * stricter.max(), 6),
+                                            params=one_cohort)
+        assert key["par30"] == pytest.approx(float(book.par(30).iloc[-1]))
+
+
+def test_ex09_every_policy_verdict_occurs_and_matches_the_figures() -> None:
+    """Over 40 learners each verdict appears, and the verdict follows the three rules applied to the briefing."""
+    exercise = ml.exercises.get("ex09")
+    seen = set()
+    for n in range(40):
+        learner = f"学员-{n:02d}"
+        rows = exercise.briefing(learner).tables["网点的两增两控数据"].set_index("项目")  # type: ignore[union-attr]
+        number = lambda text: float(str(text).split(" ")[-1].replace(",", "").rstrip("%"))  # noqa: E731
+        total = number(rows.loc["各项贷款余额（亿元）", "本期末"]) / number(rows.loc["各项贷款余额（亿元）", "上年末"])
+        small = number(rows.loc["普惠小微贷款余额（亿元）", "本期末"]) / number(rows.loc["普惠小微贷款余额（亿元）", "上年末"])
+        households = number(rows.loc["有贷款余额的户数（户）", "本期末"]) - number(rows.loc["有贷款余额的户数（户）", "上年末"])
+        npl_gap = number(rows.loc["不良率", "本期末"]) - number(rows.loc["不良率", "上年末"])
+        failed = [name for name, bad in (("普惠小微贷款增速未达标", small < total), ("有贷款余额的户数未达标", households < 0),
+                                         ("不良率超出容忍度", npl_gap > 3.0 + 1e-9)) if bad]
+        assert len(failed) <= 1
+        verdict = exercise.expected(learner)["policy_verdict"]
+        assert verdict == (failed[0] if failed else "全部达标")
+        seen.add(verdict)
+    assert seen == {"全部达标", "普惠小微贷款增速未达标", "有贷款余额的户数未达标", "不良率超出容忍度"}
+
+
+def test_ex09_grading_full_marks_and_hints() -> None:
+    exercise = ml.exercises.get("ex09")
+    key = exercise.expected("学员-01")
+    answers = {"expected_loss": "64,000", "sd_independent": "44,800 元", "hhi": "0.204", "effective_number": "4.9",
+               "cut_off": f"{key['cut_off']:.0f}", "par30": f"{key['par30']:.2%}", "policy_verdict": "全部达标",
+               "reasoning": "压降大额贷款；尽职免责"}
+    result = exercise.grade(answers, "学员-01")
+    assert result.score == result.max_score - 10          # the reasoning waits for the instructor
+    wrong = exercise.grade({"expected_loss": "128,000", "effective_number": "51"}, "学员-01")
+    statuses = {i.item_id: (i.status, i.hint) for i in wrong.items}
+    assert statuses["expected_loss"][0] == "wrong" and "PD × LGD" in statuses["expected_loss"][1]
+    assert statuses["effective_number"][0] == "wrong" and statuses["cut_off"][0] == "missing"

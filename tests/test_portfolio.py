@@ -29,7 +29,8 @@ from microloan_sim.portfolio import (
     simulate_losses,
     vasicek_loss_quantile,
 )
-from microloan_sim.portfolio._params import Incentives, Shock
+from microloan_sim.portfolio._params import IncentiveBook, Incentives, Shock
+from microloan_sim.portfolio.incentives import engine_book, pool_default_rate, shock_rate_for
 
 E, PD, LGD = 10_000_000, 0.02, 0.5        # domain-parts §7 Example 7
 
@@ -178,18 +179,79 @@ def test_officer_bonus_by_hand() -> None:
 
 def test_schemes_order_the_cut_off_and_the_book() -> None:
     """Volume pay approves everyone; a default penalty with no exemption makes the officer the most cautious;
-    尽职免责 sits between. The book follows: NPL falls as the cut-off rises."""
+    尽职免责 sits between. The book played forward 12 months follows: PAR30, 不良率 and loss fall as the cut-off
+    rises (same borrowers, same seed)."""
     table = compare_schemes()
     volume, strict, exempt = (table.iloc[i] for i in range(3))
     assert volume["通过率"] == 1.0
     assert strict["分数线"] > exempt["分数线"] > volume["分数线"]
-    assert volume["12个月后不良率"] > exempt["12个月后不良率"] > strict["12个月后不良率"]
-    outcome = incentive_outcome("risk_exempt")
-    book = outcome.book
-    assert book["12个月后不良率"] == pytest.approx(book["12个月内违约笔数"] / book["放款笔数"])
-    assert book["违约损失"] == pytest.approx(book["12个月内违约笔数"] * 50_000 * 0.6)   # statistical_scorecard.yaml
+    for column in ("PAR30", "PAR90", "不良率", "损失率", "违约损失"):
+        assert volume[column] > exempt[column] > strict[column], column
+    # the economics are the approval simulation's, as before: 5,000 applicants × 50,000 元 (statistical_scorecard.yaml)
+    assert volume["放款笔数"] == 5_000
     # the officer's pick is the bonus-maximising row of the curve
+    outcome = incentive_outcome("risk_exempt")
     assert outcome.chosen["客户经理奖金"] == outcome.curve["客户经理奖金"].max()
+
+
+def test_the_book_after_12_months_by_hand() -> None:
+    """Volume pay approves all 5,000 applicants, so the pool's default rate is the whole sample's and the
+    monthly shock probability is 0.3 × that rate (data/portfolio.yaml: base 0, slope 0.3). The loss is the
+    engine's loss rate on 5,000 × 50,000 元 disbursed; the 五级分类 shares add up to 1; PAR90 is the 不良率
+    (次级 and worse = more than 90 days past due, domain-parts §7 example 1); the tolerance is 1.2% + 3 points."""
+    sim = ml.rating.approval_simulation("statistical", steps=81)
+    book = incentive_outcome("volume").book
+    assert book["通过户违约率"] == pytest.approx(sim.defaults.sum() / 5_000)
+    assert book["每月冲击概率"] == pytest.approx(0.3 * sim.defaults.sum() / 5_000, abs=1e-6)
+    assert book["违约损失"] == pytest.approx(book["损失率"] * 5_000 * 50_000)
+    shares = [book[k] for k in ("正常", "关注", "次级", "可疑", "损失类")]
+    assert sum(shares) == pytest.approx(1.0) and min(shares) >= 0
+    assert book["PAR90"] == pytest.approx(book["不良率"])
+    assert book["次级"] + book["可疑"] + book["损失类"] == pytest.approx(book["不良率"])
+    assert book["PAR30"] >= book["PAR90"]
+    assert book["不良容忍度上限"] == pytest.approx(0.042)
+    assert book["是否超出不良容忍度"] == ("是" if book["不良率"] > 0.042 else "否")
+
+
+def test_pool_default_rate_and_shock_rate_by_hand() -> None:
+    """Running maximum from the strictest cut-off: 700 → 0 (empty), 600 → 5%, 500 → max(3%, 5%) = 5%,
+    400 → 8%. Shock rate 0.002 + 0.3 × 5% = 1.7%."""
+    t = pd.DataFrame({"分数线": [400.0, 500.0, 600.0, 700.0], "通过户违约率": [0.08, 0.03, 0.05, float("nan")]})
+    assert pool_default_rate(t).tolist() == [0.08, 0.05, 0.05, 0.0]
+    book = IncentiveBook(loans=100, shock_rate_base=0.002, shock_rate_per_default_rate=0.3)
+    assert shock_rate_for(0.05, book) == pytest.approx(0.017)
+    assert shock_rate_for(10.0, book) == 1.0           # a probability never exceeds 1
+
+
+def test_a_looser_cut_off_never_gives_a_less_risky_book() -> None:
+    """Over all 81 cut-offs, from strict to loose, with the same seed: the shock probability never falls, and
+    PAR30 at month 12 never falls by more than 0.005 percentage point. (PAR30 is balance-weighted: an extra
+    shock that leaves a loan current still keeps more of its balance outstanding, so two nearly equal shock
+    probabilities can swap PAR30 in the sixth decimal.) Between cut-offs whose pools' default rates differ by
+    at least one percentage point, PAR30 and the loss rate strictly rise."""
+    sim = ml.rating.approval_simulation("statistical", steps=81)
+    rates = pool_default_rate(sim.table)            # table rows: loosest cut-off first
+    shocks = [shock_rate_for(r) for r in rates]
+    assert all(a >= b for a, b in zip(shocks, shocks[1:]))
+    books = [engine_book(s) for s in shocks]
+    par30 = [b["PAR30"] for b in books]
+    assert all(loose >= strict - 5e-5 for loose, strict in zip(par30, par30[1:]))
+    for i in range(len(rates)):
+        for j in range(i + 1, len(rates)):
+            if rates[i] - rates[j] >= 0.01:
+                assert books[i]["PAR30"] > books[j]["PAR30"]
+                assert books[i]["损失率"] >= books[j]["损失率"]
+
+
+def test_the_volume_scheme_picks_a_looser_cut_off_than_the_risk_adjusted_ones_for_any_penalty() -> None:
+    for penalty in (500.0, 2_000.0, 8_000.0):
+        for exemption in (0.0, 0.6):
+            inc = Incentives(volume_bonus_per_10k=20, default_penalty=penalty, exemption_share=exemption,
+                             all_loans_npl=0.012)
+            volume = incentive_outcome("volume", incentives=inc).book
+            risk = incentive_outcome("risk_exempt", incentives=inc).book
+            assert volume["分数线"] <= risk["分数线"]
+            assert volume["PAR30"] >= risk["PAR30"] - 5e-5
 
 
 def test_an_officer_with_no_penalty_tolerance_never_approves_more_than_volume_pay() -> None:

@@ -73,5 +73,11 @@ def test_incentive_simulator_scheme_changes_the_book() -> None:
     summary = _find(box, widgets.HTML, "ml-incentive-summary")
     scheme = _find(box, widgets.ToggleButtons, "ml-scheme")
     assert "超出" in summary.value and "100.0%" in summary.value
+    volume_par = float(re.search(r"PAR30 <b>([0-9.]+)%", summary.value).group(1))   # type: ignore[union-attr]
+    assert "逐月推演 12 个月后" in summary.value and "五级分类" in summary.value
     scheme.value = "risk_exempt"
     assert "未超出" in summary.value and "100.0%" not in summary.value
+    exempt_par = float(re.search(r"PAR30 <b>([0-9.]+)%", summary.value).group(1))   # type: ignore[union-attr]
+    assert exempt_par < volume_par                        # a stricter cut-off, a healthier book 12 months on
+    text = _html(_find(box, widgets.Output))
+    assert "PAR30" in text and "nan" not in text.lower() and re.search(r">-0", text) is None

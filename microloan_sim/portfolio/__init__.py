@@ -8,7 +8,7 @@ checker and the 考核 simulator.
   per loan, break-even loan size and rate (示例参数).
 * :mod:`.policy` — 两增两控 and the 3-point NPL tolerance on a branch's figures (sourced).
 * :mod:`.incentives` — volume vs risk-adjusted bonus with 尽职免责 → the cut-off an officer picks → the book
-  after 12 months.
+  after 12 months, played forward on :mod:`microloan_sim.performance` (PAR30/PAR90, 五级分类, loss).
 
 Parameters live in ``microloan_sim/data/portfolio.yaml``.
 
@@ -47,14 +47,23 @@ from .economics import (
     break_even_rate,
     officer_economics,
 )
-from .incentives import SCHEMES, IncentiveOutcome, compare_schemes, incentive_outcome, officer_bonus
+from .incentives import (
+    SCHEMES,
+    IncentiveOutcome,
+    compare_schemes,
+    engine_book,
+    incentive_outcome,
+    officer_bonus,
+    pool_default_rate,
+    shock_rate_for,
+)
 from .policy import POLICY_COLUMNS, PolicyReport, check_policy
 
 __all__ = [
     "GRANULARITY_COLUMNS", "METHODS", "MODELS", "POLICY_COLUMNS", "SCHEMES", "Book", "BranchEconomics",
     "IncentiveOutcome", "LossDistribution", "OfficerEconomics", "PolicyReport", "PortfolioParameters", "Shock",
     "basel_retail_correlation", "binomial_loss_quantile", "branch_economics", "break_even_amount",
-    "break_even_rate", "check_policy", "compare_schemes", "effective_number", "equal_book",
+    "break_even_rate", "check_policy", "compare_schemes", "effective_number", "engine_book", "equal_book",
     "granularity_simulation", "granularity_table", "hhi", "incentive_outcome", "make_book", "officer_bonus",
-    "parameters", "simulate_losses", "vasicek_loss_quantile",
+    "parameters", "pool_default_rate", "shock_rate_for", "simulate_losses", "vasicek_loss_quantile",
 ]

@@ -88,12 +88,24 @@ class Branch(_Strict):
     lgd: float = Field(ge=0, le=1)
 
 
+class IncentiveBook(_Strict):
+    """How the approved pool is played forward on the performance engine: one cohort of ``loans`` loans
+    drawn with ``seed``; each month a loan meets a business shock with probability
+    ``shock_rate_base + shock_rate_per_default_rate × (the approved pool's default rate)``."""
+
+    loans: int = Field(ge=100, le=100_000)
+    seed: int = 0
+    shock_rate_base: float = Field(ge=0, le=1)
+    shock_rate_per_default_rate: float = Field(ge=0, le=10)
+
+
 class Incentives(_Strict):
     volume_bonus_per_10k: float = Field(ge=0)
     default_penalty: float = Field(ge=0)
     exemption_share: float = Field(ge=0, le=1)
     all_loans_npl: float = Field(ge=0, le=1)
     model: Literal["statistical", "expert"] = "statistical"
+    book: IncentiveBook = IncentiveBook(loans=2000, seed=2024, shock_rate_base=0.0, shock_rate_per_default_rate=0.3)
 
 
 class Policy(_Strict):

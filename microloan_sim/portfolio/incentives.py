@@ -10,9 +10,19 @@ their own bonus under one of three schemes (示例参数 in ``data/portfolio.yam
 
 The applicants, their scores and whether they default within the 12-month term come from the rating
 module's approval simulation (:func:`microloan_sim.rating.approval_simulation`, the simulated applicants of
-05a; loan amount, rate, funding cost and LGD from ``data/statistical_scorecard.yaml``). "The book after 12
-months" is therefore a PD-by-cut-off model: the loans approved at the cut-off, those that defaulted within the
-term counted as 不良 at month 12, their loss at LGD. It does not yet play the loans forward month by month.
+05a; loan amount, rate, funding cost and LGD from ``data/statistical_scorecard.yaml``). The bonus and the
+bank's net result are computed on that table, as the officer would estimate them.
+
+"The book after 12 months" is played forward on the performance engine
+(:func:`microloan_sim.performance.simulate_book`, one cohort of ``incentives.book.loans`` loans disbursed
+in month 1, ``months=12``, seed ``incentives.book.seed``): the chosen cut-off's approved-pool default
+rate sets every loan's monthly business-shock probability,
+``shock_rate = shock_rate_base + shock_rate_per_default_rate × pool default rate`` (示例参数). A looser
+cut-off approves a pool that contains every stricter pool, so the pool default rate used is the highest
+among the pools of this and every stricter cut-off (the 5,000 simulated applicants are a sample: a small
+pool's observed rate can dip by chance, and a looser cut-off must never be modelled as safer). The engine's
+BookResult gives PAR30, PAR90, the 五级分类 shares, the 不良率 and the loss after recovery at month 12; the
+loss rate (loss ÷ principal disbursed in the engine book) is applied to the amount the officer disbursed.
 
 Examples
 --------
@@ -22,17 +32,21 @@ Examples
 >>> v, r, e = t["通过率"].tolist()
 >>> v > e > r            # volume approves most, a penalty without exemption fewest
 True
+>>> v, r, e = t["PAR30"].tolist()
+>>> v > e > r            # ... and 12 months later the looser book is the riskier one
+True
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from .. import rating
+from .. import performance, rating
 from ..errors import InputError
-from ._params import Incentives, parameters
+from ._params import IncentiveBook, Incentives, parameters
 
 #: Bonus schemes and their Chinese names.
 SCHEMES = {"volume": "按放款量计酬", "risk": "风险调整（无尽职免责）", "risk_exempt": "风险调整 + 尽职免责"}
@@ -70,6 +84,72 @@ def officer_bonus(table: pd.DataFrame, scheme: str, incentives: Incentives | Non
     return volume - inc.default_penalty * (1 - exempt) * defaults
 
 
+def pool_default_rate(table: pd.DataFrame) -> np.ndarray:
+    """The approved pool's default rate at each cut-off of an approval trade-off table, never lower than at
+    any stricter cut-off (the running maximum from the strictest cut-off; an empty pool counts as 0).
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"分数线": [400.0, 500.0, 600.0, 700.0], "通过户违约率": [0.08, 0.03, 0.05, float("nan")]})
+    >>> pool_default_rate(t).tolist()
+    [0.08, 0.05, 0.05, 0.0]
+    """
+    rates = np.nan_to_num(table["通过户违约率"].to_numpy(dtype=float))
+    order = np.argsort(-table["分数线"].to_numpy(dtype=float), kind="stable")     # strictest first
+    out = np.empty_like(rates)
+    out[order] = np.maximum.accumulate(rates[order])
+    return out
+
+
+def shock_rate_for(default_rate: float, book: IncentiveBook | None = None) -> float:
+    """Monthly business-shock probability per loan for an approved pool with ``default_rate``.
+
+    Examples
+    --------
+    >>> from microloan_sim.portfolio._params import IncentiveBook
+    >>> shock_rate_for(0.05, IncentiveBook(loans=100, shock_rate_base=0.002, shock_rate_per_default_rate=0.3))
+    0.017
+    """
+    b = book if book is not None else parameters().incentives.book
+    return float(min(round(b.shock_rate_base + b.shock_rate_per_default_rate * default_rate, 6), 1.0))
+
+
+#: The month-12 figures of the engine book (Chinese labels) and their order.
+BOOK_FIGURES = ("每月冲击概率", "PAR30", "PAR90", "正常", "关注", "次级", "可疑", "损失类", "不良率", "损失率")
+
+
+def engine_book(shock_rate: float, book: IncentiveBook | None = None) -> dict[str, float]:
+    """Play one cohort forward 12 months on the performance engine with this monthly shock probability and
+    return the month-12 figures: PAR30, PAR90, the 五级分类 shares of the balance (正常 … 损失类), the 不良率
+    and the loss rate (loss after recovery ÷ principal disbursed).
+
+    Examples
+    --------
+    >>> low, high = engine_book(0.005), engine_book(0.03)
+    >>> bool(high["PAR30"] > low["PAR30"]), bool(high["损失率"] >= low["损失率"])
+    (True, True)
+    >>> round(sum(low[k] for k in ("正常", "关注", "次级", "可疑", "损失类")), 9)
+    1.0
+    """
+    b = book if book is not None else parameters().incentives.book
+    return dict(_engine_book(float(shock_rate), b.loans, b.seed))
+
+
+@lru_cache(maxsize=256)
+def _engine_book(shock_rate: float, loans: int, seed: int) -> tuple[tuple[str, float], ...]:
+    p = performance.load_parameters()
+    one_cohort = p.model_copy(update={"book": p.book.model_copy(update={"disbursement_months": 1})})
+    result = performance.simulate_book(loans, 12, seed=seed, shock_rate=shock_rate, params=one_cohort)
+    classes = result.classification().iloc[-1]
+    total = float(classes.sum())
+    shares = (classes / total).to_numpy() if total > 0 else np.array([1.0, 0, 0, 0, 0])
+    disbursed = float(result.loans["principal"].sum())
+    figures = [shock_rate, float(result.par(30).iloc[-1]), float(result.par(90).iloc[-1]),
+               *map(float, shares), float(result.npl_ratio().iloc[-1]),
+               float(result.losses().sum()) / disbursed if disbursed > 0 else 0.0]
+    return tuple(zip(BOOK_FIGURES, figures))
+
+
 @dataclass(frozen=True)
 class IncentiveOutcome:
     """One scheme: the bonus at every cut-off, the cut-off the officer picks, and the book 12 months later."""
@@ -86,7 +166,8 @@ class IncentiveOutcome:
 
 
 def incentive_outcome(scheme: str = "risk_exempt", *, incentives: Incentives | None = None) -> IncentiveOutcome:
-    """The officer's choice under ``scheme`` (``volume``, ``risk`` or ``risk_exempt``; Chinese names accepted).
+    """The officer's choice under ``scheme`` (``volume``, ``risk`` or ``risk_exempt``; Chinese names accepted)
+    and the book it leads to after 12 months on the performance engine.
 
     Examples
     --------
@@ -103,25 +184,25 @@ def incentive_outcome(scheme: str = "risk_exempt", *, incentives: Incentives | N
     bonus = officer_bonus(table, key, inc)
     curve = pd.DataFrame({"分数线": table["分数线"], "通过率": table["通过率"], "通过户违约率": table["通过户违约率"],
                           "客户经理奖金": np.round(bonus, 2), "银行净收益": table["净收益"]})
-    chosen = curve.iloc[int(np.argmax(bonus))]
+    pick = int(np.argmax(bonus))
+    chosen = curve.iloc[pick]
     bank_best = curve.iloc[int(np.argmax(table["净收益"].to_numpy()))]
-    row = table.iloc[int(np.argmax(bonus))]
+    row = table.iloc[pick]
     approved = float(row["通过户数"])
-    defaults = float(np.round(approved * np.nan_to_num(float(row["通过户违约率"]))))
-    econ = sim.economics
-    npl = defaults / approved if approved else 0.0
+    pool_rate = float(pool_default_rate(table)[pick])
+    engine = engine_book(shock_rate_for(pool_rate, inc.book), inc.book)
     ceiling = inc.all_loans_npl + parameters().policy.npl_tolerance_points
     book = pd.Series({
         "申请户数": float(sim.scores.size), "分数线": float(row["分数线"]), "放款笔数": approved,
-        "放款金额": float(row["放款总额"]), "12个月内违约笔数": defaults, "12个月后不良率": npl,
-        "违约损失": defaults * econ.loan_amount * econ.lgd, "银行净收益": float(row["净收益"]),
-        "客户经理奖金": float(bonus[int(np.argmax(bonus))]), "不良容忍度上限": ceiling,
-        "是否超出不良容忍度": "是" if npl > ceiling else "否"}, dtype=object)
+        "放款金额": float(row["放款总额"]), "通过户违约率": pool_rate, **engine,
+        "违约损失": engine["损失率"] * float(row["放款总额"]), "银行净收益": float(row["净收益"]),
+        "客户经理奖金": float(bonus[pick]), "不良容忍度上限": ceiling,
+        "是否超出不良容忍度": "是" if engine["不良率"] > ceiling else "否"}, dtype=object)
     return IncentiveOutcome(scheme=key, curve=curve, chosen=chosen, bank_best=bank_best, book=book)
 
 
 def compare_schemes(*, incentives: Incentives | None = None) -> pd.DataFrame:
-    """One row per scheme: the cut-off the officer picks and the book after 12 months.
+    """One row per scheme: the cut-off the officer picks and the book after 12 months (performance engine).
 
     Examples
     --------
@@ -132,8 +213,9 @@ def compare_schemes(*, incentives: Incentives | None = None) -> pd.DataFrame:
     rows = []
     for key in SCHEMES:
         o = incentive_outcome(key, incentives=incentives)
-        rows.append({"考核方式": o.name, "分数线": o.book["分数线"], "通过率": float(o.chosen["通过率"]),
-                     "放款笔数": o.book["放款笔数"], "12个月后不良率": o.book["12个月后不良率"],
-                     "违约损失": o.book["违约损失"], "银行净收益": o.book["银行净收益"],
-                     "客户经理奖金": o.book["客户经理奖金"], "是否超出不良容忍度": o.book["是否超出不良容忍度"]})
+        b = o.book
+        rows.append({"考核方式": o.name, "分数线": b["分数线"], "通过率": float(o.chosen["通过率"]),
+                     "放款笔数": b["放款笔数"], "PAR30": b["PAR30"], "PAR90": b["PAR90"], "不良率": b["不良率"],
+                     "损失率": b["损失率"], "违约损失": b["违约损失"], "银行净收益": b["银行净收益"],
+                     "客户经理奖金": b["客户经理奖金"], "是否超出不良容忍度": b["是否超出不良容忍度"]})
     return pd.DataFrame(rows)

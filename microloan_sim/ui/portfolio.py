@@ -347,16 +347,23 @@ def incentive_simulator(scheme: str = "volume") -> widgets.VBox:
         summary.value = (
             f"<b>{html.escape(outcome.name)}</b>：客户经理把分数线定在 <b>{book['分数线']:.0f}</b> 分，"
             f"通过 {percent(float(outcome.chosen['通过率']))} 的申请人（{book['放款笔数']:,.0f} 笔，"
-            f"{_wan(book['放款金额'])}）。<b>12 个月后</b>：{book['12个月内违约笔数']:,.0f} 笔违约，不良率 "
-            f"<b>{percent(book['12个月后不良率'], 2)}</b>（容忍度上限 {percent(book['不良容忍度上限'], 2)}，"
+            f"{_wan(book['放款金额'])}），这批通过户在审批模拟中的违约率 {percent(book['通过户违约率'], 2)}，"
+            f"对应贷后模拟中每笔贷款每月遭遇经营冲击的概率 {percent(book['每月冲击概率'], 2)}。"
+            f"<b>逐月推演 12 个月后</b>：PAR30 <b>{percent(book['PAR30'], 2)}</b>，PAR90 {percent(book['PAR90'], 2)}；"
+            f"五级分类 正常 {percent(book['正常'], 1)}、关注 {percent(book['关注'], 1)}、次级 {percent(book['次级'], 1)}、"
+            f"可疑 {percent(book['可疑'], 1)}、损失 {percent(book['损失类'], 1)}；不良率 "
+            f"<b>{percent(book['不良率'], 2)}</b>（容忍度上限 {percent(book['不良容忍度上限'], 2)}，"
             f"{'<span class=ml-verdict-bad>超出</span>' if over else '<span class=ml-verdict-ok>未超出</span>'}），"
-            f"违约损失 {_wan(book['违约损失'])}，银行净收益 <b>{_wan(book['银行净收益'])}</b>；"
-            f"银行净收益最高的分数线是 {float(outcome.bank_best['分数线']):.0f} 分。")
+            f"扣除抵押和保证回收后的损失率 {percent(book['损失率'], 2)}，折合损失 {_wan(book['违约损失'])}；"
+            f"银行净收益 <b>{_wan(book['银行净收益'])}</b>，银行净收益最高的分数线是 "
+            f"{float(outcome.bank_best['分数线']):.0f} 分。")
         table = portfolio.compare_schemes(incentives=current)
-        formatters: dict[str, Any] = {"通过率": percent, "12个月后不良率": lambda v: percent(v, 2),
-                                      "分数线": lambda v: f"{v:.0f}", "放款笔数": lambda v: f"{v:,.0f}"}
+        formatters: dict[str, Any] = {"通过率": percent, "分数线": lambda v: f"{v:.0f}",
+                                      "放款笔数": lambda v: f"{v:,.0f}"}
+        for column in ("PAR30", "PAR90", "不良率", "损失率"):
+            formatters[column] = lambda v: percent(v, 2)
         replace_output(output, incentive_chart(outcome), TABLE_CSS + table_html(
-            table, index=False, formatters=formatters, caption="三种考核方式的比较（12 个月后，金额单位：元）"))
+            table, index=False, formatters=formatters, caption="三种考核方式的比较（逐月推演 12 个月后，金额单位：元）"))
 
     for widget in (picker, penalty, exemption):
         widget.observe(refresh, names="value")
@@ -364,8 +371,9 @@ def incentive_simulator(scheme: str = "volume") -> widgets.VBox:
     note = widgets.HTML(
         f"<small>奖金规则、扣罚金额、尽职免责比例、全行不良率都是{illustrative_tag()}"
         "（microloan_sim/data/portfolio.yaml）；申请人和违约来自 05a 审批模拟的 5,000 名模拟申请人"
-        "（microloan_sim/data/statistical_scorecard.yaml）。“12 个月后”按期内是否违约计算，违约即计入不良；"
-        "逐月的逾期和五级分类要等贷后模拟引擎接入后再细化。</small>")
+        "（microloan_sim/data/statistical_scorecard.yaml），奖金和银行净收益按审批模拟计算。“12 个月后”用贷后模拟引擎"
+        "逐月推演同一批借款人（microloan_sim/data/performance.yaml）：每月冲击概率 = 基础概率 + 系数 × 通过户违约率"
+        "（microloan_sim/data/portfolio.yaml 的 incentives.book），也是示例参数；损失率按放款金额折算。</small>")
     return widgets.VBox([picker, penalty, exemption, summary, output, note])
 
 
