@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -377,6 +378,32 @@ def read_monthly_records(path: Path, display_name: str | None = None) -> tuple[p
 
 # --------------------------------------------------------------------------- variants
 
+def normalize_learner_id(text: str) -> str:
+    """A learner id as the gradebook and the variants know it: NFKC (full-width digits and letters become
+    ASCII), surrounding spaces trimmed, inner runs of spaces collapsed. An id needs at least one letter,
+    digit or Chinese character; anything else (empty, "!!!@@@") raises :class:`InputError`.
+
+    Examples
+    --------
+    >>> normalize_learner_id("  学员０７ ")
+    '学员07'
+    >>> normalize_learner_id("张三　 01")
+    '张三 01'
+    >>> normalize_learner_id("!!!@@@")
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 学员编号：应包含文字、字母或数字（收到“!!!@@@”），请填写讲师分配的编号
+    """
+    cleaned = " ".join(unicodedata.normalize("NFKC", str(text)).split())
+    if not cleaned:
+        raise InputError("学员编号不能为空", field="学员编号")
+    if not any(ch.isalnum() for ch in cleaned):
+        raise InputError(f"应包含文字、字母或数字（收到“{cleaned}”），请填写讲师分配的编号", field="学员编号")
+    if len(cleaned) > 40:
+        raise InputError(f"太长了（{len(cleaned)} 个字符，最多 40 个）", field="学员编号")
+    return cleaned
+
+
 def seed_for(variant: int | str) -> int:
     """Stable seed for a variant: ints are used as they are, learner ids are hashed (SHA-256).
 
@@ -388,14 +415,14 @@ def seed_for(variant: int | str) -> int:
     True
     >>> seed_for(" 张三-01 ") == seed_for("张三-01")
     True
+    >>> seed_for("学员０７") == seed_for("学员07")
+    True
     """
     if isinstance(variant, (int, np.integer)) and not isinstance(variant, bool):
         if variant < 0:
             raise InputError("变体编号不能为负数", field="变体")
         return int(variant)
-    text = str(variant).strip()
-    if not text:
-        raise InputError("学员编号不能为空", field="学员编号")
+    text = normalize_learner_id(str(variant))
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big")
 
 

@@ -117,10 +117,9 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
     feedback.add_class("ml-feedback-output")
 
     def learner_id() -> str:
-        value = learner.value.strip()
-        if not value:
+        if not learner.value.strip():
             raise InputError("请先填写学员编号（讲师分配的编号），以得到你自己的案例变体", field="学员编号")
-        return value
+        return casebook.normalize_learner_id(learner.value)
 
     @safe(documents)
     def show_documents(_change: object = None) -> None:

@@ -20,7 +20,8 @@ from matplotlib.figure import Figure
 from .. import casebook, pricing, products, schedules
 from ..errors import InputError
 from ..plotting import PALETTE, new_figure, yuan_formatter
-from ._common import TABLE_CSS, case_options, illustrative_tag, money, percent, replace_output, safe, table_html
+from ._common import (TABLE_CSS, case_options, illustrative_tag, money, parse_numbers, parse_shares, percent, replace_output,
+                      safe, table_html)
 
 #: Products shown by default in the comparator (course 05b: cooperation products and a fee-laden contrast).
 DEFAULT_COMPARISON = ("gov_guarantee_loan", "batch_guarantee_loan", "private_guarantee_loan",
@@ -249,16 +250,6 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
 
 # --------------------------------------------------------------------------- schedule explorer
 
-def _parse_numbers(text: str, field: str) -> list[float]:
-    parts = [p for p in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if p]
-    if not parts:
-        return []
-    try:
-        return [float(p) for p in parts]
-    except ValueError:
-        raise InputError(f"请用逗号分隔的数字填写（收到“{text}”）", field=field) from None
-
-
 def schedule_chart(plan: pd.DataFrame, title: str) -> Figure:
     """Stacked bars: principal and interest of every instalment."""
     fig, ax = new_figure(title, "金额（元）", "期数")
@@ -296,8 +287,9 @@ def schedule_explorer(method: str = "equal_installment", principal: float = 100_
                              style=_STYLE)
     grace = widgets.IntSlider(value=0, min=0, max=24, description="宽限期（月）", continuous_update=False, style=_STYLE)
     sale_months = widgets.Text(value="6, 12", description="还本月份（期数）", style=_STYLE, continuous_update=False)
-    shares = widgets.Text(value="", placeholder="留空 = 平均分配", description="还本比例", style=_STYLE,
-                          continuous_update=False)
+    shares = widgets.Text(value="", placeholder="如 20, 80（%）；留空 = 平均分配", description="还本比例（%）",
+                          style=_STYLE, continuous_update=False)
+    shares.add_class("ml-shares")
     day_count = widgets.Dropdown(options=[("30/360（每月按 30 天）", "30/360"), ("实际天数/360", "actual/360"),
                                           ("实际天数/365", "actual/365")], value="30/360", description="计息天数",
                                  style=_STYLE)
@@ -317,8 +309,9 @@ def schedule_explorer(method: str = "equal_installment", principal: float = 100_
         if start.value.strip():
             options["start_date"] = start.value.strip()
         if chooser.value == "seasonal":
-            options["repayment_months"] = _parse_numbers(sale_months.value, "还本月份")
-            options["shares"] = _parse_numbers(shares.value, "还本比例") or None
+            months_due = parse_numbers(sale_months.value, "还本月份")
+            options["repayment_months"] = months_due
+            options["shares"] = parse_shares(shares.value, len(months_due))
         use_grace = grace.value if chooser.value in ("equal_installment", "equal_principal", "interest_only") else 0
         plan = schedules.schedule(amount.value, rate.value / 100, term.value, chooser.value, use_grace, **options)
         cost = pricing.annualized_rate(pricing.borrower_cashflows(plan))
@@ -336,8 +329,10 @@ def schedule_explorer(method: str = "equal_installment", principal: float = 100_
     for widget in (chooser, amount, rate, term, grace, sale_months, shares, day_count, start):
         widget.observe(refresh, names="value")
     refresh()
-    return widgets.VBox([widgets.HBox([chooser, amount]), widgets.HBox([rate, term, grace]), seasonal_box,
-                         widgets.HBox([day_count, start]), summary, output])
+    box = widgets.VBox([widgets.HBox([chooser, amount]), widgets.HBox([rate, term, grace]), seasonal_box,
+                        widgets.HBox([day_count, start]), summary, output])
+    box.add_class("ml-schedule")
+    return box
 
 
 # --------------------------------------------------------------------------- revolving loans (随借随还)
