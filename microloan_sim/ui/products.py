@@ -232,9 +232,12 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
     sync_editor()
     refresh()
     note = widgets.HTML(f"<small>利率、费率、额度规则、风险分担比例、PD/LGD 均为{illustrative_tag()}"
-                        "（见 microloan_sim/data/products/），不是监管规定或任何银行的真实报价。"
+                        "（讲师可在产品数据文件中修改），不是监管规定或任何银行的真实报价。"
                         "“现金流可行”：按客户去年的月度现金流重演，扣除新贷款的全部还款和费用后，"
                         "每月末现金不低于 0。</small>")
+    pick_hint = widgets.HTML("<small class='ml-pick-hint'>怎样选几个产品：按住 Ctrl（苹果电脑按 ⌘）再点击，可以"
+                             "多选或取消；按住 Shift 点击，可以选中连续的一段。</small>",
+                             layout=widgets.Layout(max_width="300px"))
     editor_box = widgets.VBox([widgets.HBox([editor, reset]), *sliders.values()])
     bank_box = widgets.VBox([widgets.HBox([pd_slider, lgd_slider]), bank_output])
     accordion = widgets.Accordion(children=[editor_box, bank_box])
@@ -243,7 +246,7 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
     accordion.selected_index = None
     return widgets.VBox([
         widgets.HBox([case_picker, amount, term]),
-        widgets.HBox([picker, renew]),
+        widgets.HBox([picker, widgets.VBox([renew, pick_hint])]),
         note, summary, output, disclosure, accordion,
     ])
 
@@ -368,7 +371,7 @@ def revolving_explorer(amount: float = 50_000, days: int = 45, daily_rate_per_10
         interest = float(table["interest"].sum())
         quotes = pricing.quoted_rate_to_annual(rate_per_day, "day")
         summary.value = (f"借 <b>{draw.value:,.0f}</b> 元、用 <b>{length.value}</b> 天，日利率万分之 {daily.value:.1f}："
-                         f"利息 = {draw.value:,.0f} × {rate_per_day:.4%} × {length.value} = <b>{interest:,.2f}</b> 元。"
+                         f"利息 = {draw.value:,.0f} × 万分之 {daily.value:.1f} × {length.value} 天 = <b>{interest:,.2f}</b> 元。"
                          f"按规定要醒目展示的是<b>年化利率</b>：单利 {percent(quotes['simple_365'], 2)}（按 365 天），"
                          f"复利 {percent(quotes['compound'], 2)}。")
         frame = pd.DataFrame({

@@ -79,7 +79,7 @@ class _AnswerForm:
             field.add_class("ml-answer")
             field.add_class(f"ml-answer-{ind.key}")
             self.inputs[ind.key] = field
-            name = widgets.HTML(f"<span title='数据来源：{html.escape(ind.source)}'>{html.escape(ind.name)}</span>",
+            name = widgets.HTML(f"<span title='数据来源：{html.escape(info.label)}'>{html.escape(ind.name)}</span>",
                                 layout=widgets.Layout(width="230px"))
             unit = widgets.HTML(html.escape(_unit_hint(info.unit)), layout=widgets.Layout(width="40px"))
             rows.append(widgets.HBox([name, field, unit]))
@@ -126,7 +126,7 @@ def lost_points_chart(result: rating.Rating) -> Figure:
 def rating_summary_html(result: rating.Rating, changed: int) -> str:
     """Score, grade, initial line and reason codes as HTML."""
     what_if = f"<span style='color:#9a6700'>（已修改 {changed} 项答案，这是“如果……会怎样”的结果）</span>" if changed else ""
-    reasons = "".join(f"<li><code>{html.escape(r.code)}</code> {html.escape(r.text)}</li>" for r in result.reasons)
+    reasons = "".join(f"<li data-code='{html.escape(r.code)}'>{html.escape(r.text)}</li>" for r in result.reasons)
     reasons = reasons or "<li>没有扣分项。</li>"
     return (
         f"<div class='ml-rating-summary'>得分 <b style='font-size:18px'>{result.score:g}</b> / {result.max_score:g} 分"
