@@ -62,6 +62,27 @@ def comparison_tables(table: pd.DataFrame) -> tuple[str, str]:
     return left, right
 
 
+def term_note(items: Sequence[products.Product], table: pd.DataFrame, borrower: casebook.Case | None,
+              months: int) -> str:
+    """Why a product's 可贷额度 here differs from its product card: the card tests repayment capacity over the
+    product's own term, the comparison over the term being compared (issue 12, item 17)."""
+    if borrower is None:
+        return ""
+    lines = []
+    for item, (_, row) in zip(items, table.iterrows()):
+        card = products.assess(item, borrower)
+        here = float(row["可贷额度（元）"])
+        if item.months != months and np.isfinite(here) and np.isfinite(card.amount) and abs(card.amount - here) >= 1:
+            lines.append(f"{item.name}：产品卡片按产品期限 {item.months} 个月测算为 {card.amount:,.0f} 元，"
+                         f"这里按 {months} 个月测算为 {here:,.0f} 元")
+    if not lines:
+        return ""
+    items_html = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return ("<div class='ml-term-note' style='font-size:12px;color:#57606a'>“可贷额度”取各条额度规则中最小的一个，"
+            f"其中还款能力一条按本次比较的期限（{months} 个月）计算月供：期限越短，月供越高，"
+            f"还款能力支撑的额度越小。所以下列产品与产品卡片上的额度不同：<ul>{items_html}</ul></div>")
+
+
 def cost_chart(table: pd.DataFrame) -> Figure:
     """Horizontal bars per product: nominal rate, IRR annualised rate and simple annualised rate (%)."""
     count = len(table)
@@ -156,7 +177,7 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
                          f"<b>{html.escape(str(cheapest['产品']))}</b>（{percent(cheapest['年化利率（IRR）'], 2)}），"
                          f"最高的是<b>{html.escape(str(dearest['产品']))}</b>（{percent(dearest['年化利率（IRR）'], 2)}）。"
                          f"产品参数均为{illustrative_tag()}")
-        replace_output(output, TABLE_CSS + left, cost_chart(table))
+        replace_output(output, TABLE_CSS + left + term_note(items, table, borrower, term.value), cost_chart(table))
         replace_output(bank_output, TABLE_CSS + right)
         if editor.value:
             product = current(editor.value)
@@ -404,7 +425,7 @@ def product_card(product: products.Product, case: casebook.Case | None) -> str:
         limits = fit.limits.copy()
         limits.loc[limits["规则"] == fit.binding, "规则"] = fit.binding + " ★"
         verdict = (f"<p style='color:#1a7f37'><b>符合准入，可贷额度 {fit.amount:,.0f} 元</b>（由“{html.escape(fit.binding)}”"
-                   f"决定）</p>" if fit.eligible else
+                   f"决定；还款能力按产品期限 {product.months} 个月测算，换成更短的期限，额度会变小）</p>" if fit.eligible else
                    f"<p style='color:#b42318'><b>不符合准入</b>：{html.escape('；'.join(fit.reasons) or '额度为 0')}</p>")
         if len(checks):
             parts.append(table_html(checks, index=False, caption=f"准入条件（{case.title}）"))
