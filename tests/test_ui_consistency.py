@@ -78,3 +78,17 @@ def test_comparison_explains_why_the_house_loan_differs_from_its_card() -> None:
     assert round(card.amount) != round(here["可贷额度（元）"].iloc[0])
     assert f"{card.amount:,.0f}" in text and f"{here['可贷额度（元）'].iloc[0]:,.0f}" in text
     assert "期限" in text and "有房贷" in text
+
+
+@pytest.mark.parametrize("variant", [None, "学员07"])
+def test_a_learner_variant_says_the_story_numbers_are_canonical(variant: str | None) -> None:
+    """C01's interview says the freezer cost 1.8 万元; a variant rescales the records, not the borrower's words,
+    so wherever a variant's interview is shown the page says so (issue 12, item 18)."""
+    from microloan_sim.labels import CANONICAL_STORY_NOTE
+    from microloan_sim.ui.casebook import _interview_html
+    from microloan_sim.ui.exercises import documents_view
+
+    case = ml.casebook.load_case("C01", variant=variant)
+    assert "1.8 万元" in case.interview
+    for page in (documents_view(case), _interview_html(case)):
+        assert (CANONICAL_STORY_NOTE in page) == (variant is not None)

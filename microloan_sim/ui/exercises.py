@@ -15,7 +15,7 @@ import pandas as pd
 from .. import casebook, exercises
 from ..errors import InputError
 from ..exercises import GradeResult
-from ..labels import label
+from ..labels import CANONICAL_STORY_NOTE, label
 from ._common import TABLE_CSS, replace_output, safe, table_html
 
 #: recorder(learner_id, answers, result) -> short Chinese confirmation, e.g. "已记录（第 2 次提交）"
@@ -46,7 +46,9 @@ def documents_view(case: casebook.Case) -> str:
     records.columns = [label(c) for c in records.columns]
     interview = html.escape(case.interview).replace("\n", "<br>")
     return (TABLE_CSS + f"<p><b>{html.escape(case.title)}</b>（{html.escape(case.borrower.name)}）</p>"
-            f"<p style='max-width:900px'>{interview}</p>"
+            + ("" if case.variant is None else
+               f"<p class='ml-canonical-story' style='max-width:900px;color:#9a6700'>{html.escape(CANONICAL_STORY_NOTE)}</p>")
+            + f"<p style='max-width:900px'>{interview}</p>"
             + table_html(bs, caption=f"期初资产负债表（{opening_date}）")
             + table_html(records, caption="月度原始记录（元；余额类为月末数）"))
 
