@@ -52,3 +52,18 @@ def test_the_schedule_explorer_takes_percent_shares() -> None:
     output = box.children[-1]
     html = "".join(o["data"].get("text/html", "") for o in output.outputs)
     assert "class=\"ml-error\"" not in html and "20,000.00" in html and "80,000.00" in html
+
+
+def test_approval_chart_legend_has_only_chinese_labels() -> None:
+    """The threshold marker used to reach the legend as matplotlib's internal name "_child3"."""
+    import matplotlib.pyplot as plt
+
+    from microloan_sim import rating
+    from microloan_sim.ui.rating import approval_chart
+
+    sim = rating.approval_simulation("statistical")
+    fig = approval_chart(sim, float(sim.best["分数线"]))
+    labels = [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+    assert labels and not [t for t in labels if t.startswith("_")], labels
+    assert "盈亏平衡违约率" in labels

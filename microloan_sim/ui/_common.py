@@ -90,11 +90,16 @@ def money(value: float | None, unit: str = "元", decimals: int = 0) -> str:
     '123.46'
     >>> money(None)
     ''
+    >>> money(-0.4), money(-0.004, decimals=2)       # never "-0"
+    ('0', '0.00')
     """
     if value is None or pd.isna(value):
         return ""
     if unit == "万元":
-        return f"{value / 10_000:,.2f}"
+        value = value / 10_000
+        decimals = 2
+    if round(value, decimals) == 0:
+        value = 0.0
     return f"{value:,.{decimals}f}"
 
 
@@ -105,8 +110,13 @@ def percent(value: float, decimals: int = 1) -> str:
     --------
     >>> percent(0.43902)
     '43.9%'
+    >>> percent(-0.00001)
+    '0.0%'
     """
-    return "" if pd.isna(value) else f"{value * 100:.{decimals}f}%"
+    if pd.isna(value):
+        return ""
+    shown = value * 100
+    return f"{0.0 if round(shown, decimals) == 0 else shown:.{decimals}f}%"
 
 
 def table_html(frame: pd.DataFrame, *, index: bool = True, subtotals: Iterable[str] = (),

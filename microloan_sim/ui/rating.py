@@ -313,7 +313,8 @@ def approval_chart(sim: rating.ApprovalSimulation, threshold: float) -> Figure:
     money_ax.plot(cut, table["净收益"] / 10_000, color=PALETTE[1], label="净收益（万元，右轴）")
     money_ax.set_ylabel("净收益（万元）")
     money_ax.spines[["top"]].set_visible(False)
-    lines = ax.get_lines() + money_ax.get_lines()
+    # the threshold marker has no label; matplotlib names it "_child3", which must not reach the legend
+    lines = [line for line in ax.get_lines() + money_ax.get_lines() if not str(line.get_label()).startswith("_")]
     ax.legend(lines, [str(line.get_label()) for line in lines], fontsize=8, frameon=False, loc="center left")
     return fig
 
