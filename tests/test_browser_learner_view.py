@@ -193,3 +193,24 @@ def test_05b_repayment_shares_accept_what_the_page_says(voila: str, page) -> Non
         wait_rendered(page)
         text = summary.inner_text()
         assert "⚠" not in page.locator(".ml-schedule").first.inner_text(), (typed, text)
+
+
+def test_05a_switching_the_approval_model_keeps_a_sensible_cut_off(voila: str, page) -> None:  # type: ignore[no-untyped-def]
+    """After a model switch the slider sits at the new model's best threshold, not at an end of its range."""
+    from microloan_sim import rating
+
+    open_notebook(page, voila, "course/05a_数字微贷.ipynb")
+    summary = page.locator(".ml-approval").first
+    summary.wait_for()
+    handle = page.locator(".ml-threshold .noUi-handle").first
+    for key in ("expert", "statistical", "expert"):
+        before = summary.inner_text()
+        page.locator(".ml-model button", has_text=rating.APPROVAL_MODELS[key]).first.click()
+        page.wait_for_function("t => document.querySelector('.ml-approval').innerText !== t", arg=before)
+        wait_rendered(page)
+        sim = rating.approval_simulation(key)
+        cuts = sim.table["分数线"]
+        shown = float(handle.get_attribute("aria-valuenow") or "nan")
+        assert shown == float(sim.best["分数线"]), (key, shown)
+        assert cuts.min() < shown < cuts.max()
+        assert "这正是净收益最高的分数线" in summary.inner_text()

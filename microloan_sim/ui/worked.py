@@ -58,12 +58,14 @@ def show_table(frame: pd.DataFrame | pd.Series, caption: str = "", *, index: boo
     """
     if isinstance(frame, pd.Series):
         rows = [(str(k), _auto(str(k))(v)) for k, v in frame.items()]
-        frame = pd.DataFrame(rows, columns=["项目", "数值"])
-    formatters = {str(c): _auto(str(c)) for c in frame.columns}
-    return HTML(TABLE_CSS + table_html(frame, index=index, formatters=formatters, subtotals=subtotals, caption=caption))
+        table = pd.DataFrame(rows, columns=["项目", "数值"])
+    else:
+        table = frame
+    formatters = {str(c): _auto(str(c)) for c in table.columns}
+    return HTML(TABLE_CSS + table_html(table, index=index, formatters=formatters, subtotals=subtotals, caption=caption))
 
 
-def figures(values: Mapping[str, float], caption: str = "", unit: str = "元") -> HTML:
+def figures(values: Mapping[str, float | str], caption: str = "", unit: str = "元") -> HTML:
     """A few labelled results of a worked example (what a tuple of numbers would show), each with its unit.
 
     Examples
