@@ -67,3 +67,19 @@ def test_approval_chart_legend_has_only_chinese_labels() -> None:
     plt.close(fig)
     assert labels and not [t for t in labels if t.startswith("_")], labels
     assert "盈亏平衡违约率" in labels
+
+
+def test_the_product_multi_select_says_how_to_pick_several() -> None:
+    import contextlib
+    import io
+
+    import ipywidgets as widgets
+
+    from microloan_sim.ui.products import product_comparator
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        box = product_comparator("C01")
+    row = box.children[1]
+    assert isinstance(row.children[0], widgets.SelectMultiple)
+    hint = " ".join(w.value for w in row.children[1].children if isinstance(w, widgets.HTML))
+    assert "Ctrl" in hint and "多选" in hint
