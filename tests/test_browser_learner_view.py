@@ -173,12 +173,23 @@ def test_04d_answer_form_is_usable_at_1366(voila: str, browser) -> None:  # type
         loopback_only(page)
         open_notebook(page, voila, "course/04d_信用评级.ipynb")
         form = page.locator(".ml-answer-form").first
-        form.wait_for(state="visible")
+        form.wait_for(state="attached")
+        page.locator(".ml-rating-summary").first.wait_for()
+        page.locator(".widget-tab .widget-output img").first.wait_for()      # the results beside the form
+        wait_rendered(page)
+        # the column that holds the form (it was squeezed to 1 px, the form overflowing under the results)
+        column = page.locator(".widget-tab .widget-hbox").first.locator(":scope > *").first.bounding_box()
+        results = page.locator(".widget-tab .widget-hbox").first.locator(":scope > *").nth(1).bounding_box()
         box = form.bounding_box()
         field = page.locator(".ml-answer input, .ml-answer select").first.bounding_box()
         context.close()
+        assert column is not None and column["width"] >= 300, (width, column)
         assert box is not None and box["width"] >= 300, (width, box)
         assert field is not None and field["width"] >= 100, (width, field)
+        assert results is not None
+        side_by_side = results["x"] >= column["x"] + column["width"] - 1
+        below = results["y"] >= column["y"] + column["height"] - 1
+        assert side_by_side or below, (width, column, results)     # the results never cover the form
 
 
 def test_05b_repayment_shares_accept_what_the_page_says(voila: str, page) -> None:  # type: ignore[no-untyped-def]

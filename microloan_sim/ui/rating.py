@@ -219,6 +219,8 @@ def scorecard_explorer(case_id: str = "C01", scorecard: str | None = None) -> wi
     result_out = widgets.Output(layout=widgets.Layout(min_width="480px"))
     compare_out = widgets.Output()
     results = widgets.VBox([summary, result_out], layout=widgets.Layout(flex="1 1 480px", min_width="480px"))
+    form_holder.add_class("ml-answer-column")
+    results.add_class("ml-rating-results")
     # the form keeps its width; on a narrow screen the results wrap below it instead of squeezing it
     page = widgets.HBox([form_holder, results], layout=widgets.Layout(flex_flow="row wrap", width="100%"))
     tabs = widgets.Tab(children=[page, compare_out])
