@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import lru_cache
@@ -377,6 +379,52 @@ def read_monthly_records(path: Path, display_name: str | None = None) -> tuple[p
 
 # --------------------------------------------------------------------------- variants
 
+#: Longest learner id accepted (characters, after normalising).
+MAX_LEARNER_ID = 64
+_ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c")  # plain whitespace: collapsed to one space
+_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})  # controls, invisible format marks, unassigned
+_WHITESPACE = re.compile(r"\s+")
+
+
+def normalize_learner_id(learner_id: Any, *, file: str | None = None, field_name: str = "学员编号") -> str:
+    r"""The canonical form of a learner id, or :class:`InputError` with a Chinese reason (used by the variants, the
+    exercise forms and the gradebook alike).
+
+    NFKC (full-width letters and digits become ASCII, the ideographic space a plain space), trimmed, inner
+    whitespace collapsed to one space; control and invisible format characters (zero-width space, bidi
+    overrides) are refused, so are ids over :data:`MAX_LEARNER_ID` characters and ids without a single letter
+    or digit. The id is data: it is never read as HTML, mathtext or a spreadsheet formula anywhere.
+
+    Examples
+    --------
+    >>> normalize_learner_id("  ２０２５－班１　 07 ")
+    '2025-班1 07'
+    >>> normalize_learner_id("$\\frac{a}{$")
+    '$\\frac{a}{$'
+    >>> normalize_learner_id("!!!@@@")
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 学员编号：应包含文字或数字（收到“!!!@@@”）
+    >>> normalize_learner_id("学员\u200b01")
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 学员编号：含有控制字符或不可见字符
+    """
+    if not isinstance(learner_id, str):
+        raise InputError(f"应为文字（收到 {type(learner_id).__name__}）", field=field_name, file=file)
+    text = unicodedata.normalize("NFKC", learner_id)
+    if any(unicodedata.category(ch) in _BAD_CATEGORIES and ch not in _ALLOWED_CONTROLS for ch in text):
+        raise InputError("含有控制字符或不可见字符", field=field_name, file=file)
+    text = _WHITESPACE.sub(" ", text).strip()
+    if not text:
+        raise InputError("不能为空", field=field_name, file=file)
+    if len(text) > MAX_LEARNER_ID:
+        raise InputError(f"过长（最多 {MAX_LEARNER_ID} 个字符，收到 {len(text)} 个）", field=field_name, file=file)
+    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
+        raise InputError(f"应包含文字或数字（收到“{text}”）", field=field_name, file=file)
+    return text
+
+
 def seed_for(variant: int | str) -> int:
     """Stable seed for a variant: ints are used as they are, learner ids are hashed (SHA-256).
 
@@ -388,14 +436,14 @@ def seed_for(variant: int | str) -> int:
     True
     >>> seed_for(" 张三-01 ") == seed_for("张三-01")
     True
+    >>> seed_for("学员０７") == seed_for("学员07")
+    True
     """
     if isinstance(variant, (int, np.integer)) and not isinstance(variant, bool):
         if variant < 0:
             raise InputError("变体编号不能为负数", field="变体")
         return int(variant)
-    text = str(variant).strip()
-    if not text:
-        raise InputError("学员编号不能为空", field="学员编号")
+    text = normalize_learner_id(str(variant))
     return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:4], "big")
 
 

@@ -171,6 +171,23 @@ INCOME_SOURCES = ("种植项目", "养殖项目", "商业项目", "劳务项目"
 
 ILLUSTRATIVE = "示例参数"
 
+#: The three definitions of turnover days the course uses; each page names its own, so that 存货周转天数 of the
+#: same case can differ between 04b, 04c and 04e without looking like an error (issue 12, item 17).
+TURNOVER_DEFINITIONS = {
+    "statements": "期末口径：重构报表的期末余额 ÷ 近 12 个月月均销货成本（应收账款按月均销售收入）× 30 天",
+    "crosscheck": "申报口径：借款人申报的存货 ÷ 由申报销售额和毛利率推出的月销货成本 × 30 天",
+    "sizing": "平均口径：近 12 个月月末余额的平均数 × 360 ÷ 全年销售成本（应收、预收按全年销售收入），"
+              "流动资金贷款公式用的就是这个口径",
+}
+#: Shown beside a case's interview whenever a learner variant is on screen (issue 12, item 18): the variant rescales
+#: the records and documents, not the borrower's own words.
+CANONICAL_STORY_NOTE = ("说明：访谈记录和案例故事是借款人的原话，其中的数字（如购置设备花了多少钱）按标准案例记录，"
+                        "没有随你的变体调整；你的变体的数字以报表、月度记录和各项单据为准。")
+
+TURNOVER_NOTE = ("同一个客户的存货周转天数在交叉验证（申报口径）、报表编制（期末口径）和额度测算（平均口径）中"
+                 "数值不同：分子分别是申报存货、期末存货和全年平均存货，分母分别是申报推算、实际月均和全年的销货成本。"
+                 "旺季前备货时期末存货高于全年平均，期末口径的天数就更长。")
+
 _ALL: dict[str, str] = {}
 for _table in (CASE_FIELDS, BALANCE_SHEET, CASH_FLOW, RATIOS, EQUITY_LINK, INCOME_STATEMENT, SEGMENTS, BASIS):
     _ALL.update(_table)

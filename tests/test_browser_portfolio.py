@@ -42,7 +42,7 @@ def test_correlation_slider_changes_the_loss_distribution(voila: str, page) -> N
     chart = page.locator(".ml-loss-chart img").first
     chart.wait_for()
     before_text, before_chart = summary.inner_text(), chart.get_attribute("src")
-    assert "ρ = 0.0946" in before_text and "200 笔" in before_text       # Basel other retail at PD 2%, 200 loans
+    assert "ρ = 0.095" in before_text and "200 笔" in before_text       # Basel other retail at PD 2% (0.0946), 200 loans
     handle = page.locator(".ml-rho .noUi-handle").first
     handle.focus()
     for _ in range(10):                       # ten steps of 0.01: a much more correlated book

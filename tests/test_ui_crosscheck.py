@@ -338,7 +338,7 @@ def test_case_browser_tabs_follow_the_case() -> None:
     assert "进货发票" not in tabs.titles and "纳税记录" in tabs.titles
     with quiet():
         box.children[0].children[1].value = "学员-07"
-    assert "变体" in box.children[1].value and "数字以各项单据为准" in tabs.children[1].value
+    assert "变体" in box.children[1].value and "没有随你的变体调整" in tabs.children[1].value
 
 
 # --------------------------------------------------------------------------- the answer key stays hidden

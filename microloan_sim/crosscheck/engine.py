@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..errors import InputError
+from ..labels import TURNOVER_DEFINITIONS
 from ._common import _cite
 from .config import _parameter, industry_norms
 from .document_checks import _document_checks
@@ -106,7 +107,8 @@ def run_all(case: Case, *, with_flaws: bool = True,
         claimed_cogs = basis.sales * (1 - margin)
         if claimed_cogs > 0 and basis.inventory >= 0.1 * claimed_cogs:
             results.append(_cite(inventory_days_check(basis.inventory, claimed_cogs, norms["inventory_days"]),
-                                 "申报的存货、申报销售额与毛利率推出的月销货成本，行业参考天数（示例参数）"))
+                                 "申报的存货、申报销售额与毛利率推出的月销货成本，行业参考天数（示例参数）；"
+                                 + TURNOVER_DEFINITIONS["crosscheck"]))
     receivables = float(closing.items["accounts_receivable"])
     if "receivable_days" in norms and basis.sales > 0 and receivables >= 0.1 * basis.sales:
         results.append(_cite(receivable_days_check(receivables, basis.sales, norms["receivable_days"]),

@@ -12,13 +12,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from ..casebook import MAX_LEARNER_ID, normalize_learner_id
 from ..errors import InputError
 
 #: Longest learner id accepted (after normalisation), in characters.
-MAX_LEARNER_ID = 64
-_ALLOWED_CONTROLS = frozenset("\t\n\r\x0b\x0c")  # plain whitespace: collapsed to one space
-_BAD_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})  # controls, invisible format marks, unassigned
-_WHITESPACE = re.compile(r"\s+")
 
 
 def _now() -> datetime:
@@ -76,44 +73,6 @@ def safe_file_name(text: str) -> str:
     if cleaned != text:
         cleaned += "-" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
     return cleaned
-
-
-def normalize_learner_id(learner_id: Any, *, file: str | None = None, field_name: str = "学员编号") -> str:
-    r"""The canonical form of a learner id, or :class:`InputError` with a Chinese reason.
-
-    NFKC (full-width letters and digits become ASCII, the ideographic space a plain space), trimmed, inner
-    whitespace collapsed to one space; control and invisible format characters (zero-width space, bidi
-    overrides) are refused, so are ids over :data:`MAX_LEARNER_ID` characters and ids without a single letter
-    or digit. The id is data: it is never read as HTML, mathtext or a spreadsheet formula anywhere.
-
-    Examples
-    --------
-    >>> normalize_learner_id("  ２０２５－班１　 07 ")
-    '2025-班1 07'
-    >>> normalize_learner_id("$\\frac{a}{$")
-    '$\\frac{a}{$'
-    >>> normalize_learner_id("!!!@@@")
-    Traceback (most recent call last):
-    ...
-    microloan_sim.errors.InputError: 学员编号：应包含文字或数字（收到“!!!@@@”）
-    >>> normalize_learner_id("学员\u200b01")
-    Traceback (most recent call last):
-    ...
-    microloan_sim.errors.InputError: 学员编号：含有控制字符或不可见字符
-    """
-    if not isinstance(learner_id, str):
-        raise InputError(f"应为文字（收到 {type(learner_id).__name__}）", field=field_name, file=file)
-    text = unicodedata.normalize("NFKC", learner_id)
-    if any(unicodedata.category(ch) in _BAD_CATEGORIES and ch not in _ALLOWED_CONTROLS for ch in text):
-        raise InputError("含有控制字符或不可见字符", field=field_name, file=file)
-    text = _WHITESPACE.sub(" ", text).strip()
-    if not text:
-        raise InputError("不能为空", field=field_name, file=file)
-    if len(text) > MAX_LEARNER_ID:
-        raise InputError(f"过长（最多 {MAX_LEARNER_ID} 个字符，收到 {len(text)} 个）", field=field_name, file=file)
-    if not any(unicodedata.category(ch)[0] in "LN" for ch in text):
-        raise InputError(f"应包含文字或数字（收到“{text}”）", field=field_name, file=file)
-    return text
 
 
 def _check_learner_id(learner_id: Any, *, file: str | None = None, field_name: str = "学员编号") -> str:

@@ -39,6 +39,20 @@ DASHBOARDS = {
     "collections_ladder": "performance",
     "review_cost_table": "performance",
     "classification_floor_table": "performance",
+    # worked examples and reference tables of the course prose (formatted, never a bare DataFrame or tuple)
+    "bank_statement_sample": "worked",
+    "case_list": "worked",
+    "check_table": "worked",
+    "data_size_effect": "worked",
+    "expert_vs_statistical": "worked",
+    "farmer_line_example": "worked",
+    "figures": "worked",
+    "household_balance": "worked",
+    "month_profit": "worked",
+    "rating_breakdown": "worked",
+    "say": "worked",
+    "scorecard_overview": "worked",
+    "show_table": "worked",
 }
 
 

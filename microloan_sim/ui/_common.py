@@ -11,6 +11,8 @@ import functools
 import html
 import io
 import logging
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -88,11 +90,16 @@ def money(value: float | None, unit: str = "元", decimals: int = 0) -> str:
     '123.46'
     >>> money(None)
     ''
+    >>> money(-0.4), money(-0.004, decimals=2)       # never "-0"
+    ('0', '0.00')
     """
     if value is None or pd.isna(value):
         return ""
     if unit == "万元":
-        return f"{value / 10_000:,.2f}"
+        value = value / 10_000
+        decimals = 2
+    if round(value, decimals) == 0:
+        value = 0.0
     return f"{value:,.{decimals}f}"
 
 
@@ -103,8 +110,13 @@ def percent(value: float, decimals: int = 1) -> str:
     --------
     >>> percent(0.43902)
     '43.9%'
+    >>> percent(-0.00001)
+    '0.0%'
     """
-    return "" if pd.isna(value) else f"{value * 100:.{decimals}f}%"
+    if pd.isna(value):
+        return ""
+    shown = value * 100
+    return f"{0.0 if round(shown, decimals) == 0 else shown:.{decimals}f}%"
 
 
 def table_html(frame: pd.DataFrame, *, index: bool = True, subtotals: Iterable[str] = (),
@@ -206,5 +218,72 @@ def case_pickers(case_id: str, *, width: str = "340px") -> tuple[widgets.Dropdow
 
 
 def learner_variant(learner: widgets.Text) -> str | None:
-    """The learner id typed in a :func:`case_pickers` box, or ``None`` for the standard case."""
-    return str(learner.value).strip() or None
+    """The learner id typed in a :func:`case_pickers` box (normalised: full-width digits, spaces), or ``None``
+    for the standard case; an id without any letter, digit or Chinese character raises :class:`InputError`.
+
+    Examples
+    --------
+    >>> learner_variant(widgets.Text(value=" 学员０７ "))
+    '学员07'
+    >>> learner_variant(widgets.Text(value="  ")) is None
+    True
+    """
+    if not str(learner.value).strip():
+        return None
+    return casebook.normalize_learner_id(str(learner.value))
+
+
+def parse_numbers(text: str, field: str) -> list[float]:
+    """Numbers typed as a list: commas (half- or full-width), 、 or spaces between them, full-width digits
+    and a trailing % allowed; empty text gives ``[]``.
+
+    Examples
+    --------
+    >>> parse_numbers("6, 12", "还本月份")
+    [6.0, 12.0]
+    >>> parse_numbers("２０，８０", "还本比例")
+    [20.0, 80.0]
+    >>> parse_numbers("20%、 80%", "还本比例")
+    [20.0, 80.0]
+    >>> parse_numbers("六月", "还本月份")
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 还本月份：请用逗号分隔的数字填写，例如 6, 12（收到“六月”）
+    """
+    normal = unicodedata.normalize("NFKC", str(text))
+    parts = [p.strip().rstrip("%").strip() for p in re.split(r"[,、;；\s]+", normal) if p.strip()]
+    try:
+        return [float(p) for p in parts]
+    except ValueError:
+        example = "20, 80" if "比例" in field else "6, 12"
+        raise InputError(f"请用逗号分隔的数字填写，例如 {example}（收到“{text}”）", field=field) from None
+
+
+def parse_shares(text: str, count: int, field: str = "还本比例") -> list[float] | None:
+    """Shares of a whole typed as percentages ("20, 80", "20%, 80%", "２０，８０") or fractions ("0.2, 0.8");
+    returns fractions, or ``None`` for empty text (equal shares). They must add up to 100%.
+
+    Examples
+    --------
+    >>> parse_shares("20, 80", 2)
+    [0.2, 0.8]
+    >>> parse_shares("20%, 80%", 2) == parse_shares("0.2，0.8", 2) == parse_shares("２０，８０", 2)
+    True
+    >>> parse_shares("", 2) is None
+    True
+    >>> parse_shares("30, 30", 2)
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 还本比例：之和应为 100%（当前为 60%）
+    """
+    numbers = parse_numbers(text, field)
+    if not numbers:
+        return None
+    if len(numbers) != count:
+        raise InputError(f"填了 {len(numbers)} 个比例，应与还本月份个数（{count} 个）相同", field=field)
+    total = sum(numbers)
+    percents = "%" in unicodedata.normalize("NFKC", str(text)) or total > 1 + 1e-9
+    fractions = [n / 100 for n in numbers] if percents else numbers
+    if abs(sum(fractions) - 1) > 1e-6:
+        raise InputError(f"之和应为 100%（当前为 {sum(fractions) * 100:g}%）", field=field)
+    return fractions

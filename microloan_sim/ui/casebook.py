@@ -15,7 +15,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from .. import casebook, documents
-from ..labels import BALANCE_SHEET, SEGMENTS
+from ..labels import BALANCE_SHEET, CANONICAL_STORY_NOTE, SEGMENTS
 from ._common import TABLE_CSS, case_pickers, learner_variant, money, percent, replace_output, safe, table_html
 from .crosscheck import load
 from .offsite import statement_documents
@@ -183,7 +183,7 @@ def _profile_html(case: casebook.Case) -> str:
 
 def _interview_html(case: casebook.Case) -> str:
     note = ("" if case.variant is None else
-            "<p>说明：访谈记录是借款人的原话，数字按标准案例记录；你的变体的数字以各项单据为准。</p>")
+            f"<p class='ml-canonical-story'>{html.escape(CANONICAL_STORY_NOTE)}</p>")
     return (_INTERVIEW_CSS + "<p><b>访谈记录</b>（客户经理现场访谈整理）</p>" + note
             + f'<div class="ml-interview">{html.escape(case.interview)}</div>')
 

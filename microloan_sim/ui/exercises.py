@@ -22,8 +22,7 @@ import pandas as pd
 from .. import casebook, exercises
 from ..errors import InputError
 from ..exercises import GradeResult
-from ..gradebook import normalize_learner_id
-from ..labels import label
+from ..labels import CANONICAL_STORY_NOTE, label
 from ._common import TABLE_CSS, replace_output, safe, table_html
 
 #: recorder(learner_id, answers, result) -> short Chinese confirmation, e.g. "已记录（第 2 次提交）"
@@ -76,7 +75,9 @@ def documents_view(case: casebook.Case) -> str:
     records.columns = [label(c) for c in records.columns]
     interview = html.escape(case.interview).replace("\n", "<br>")
     return (TABLE_CSS + f"<p><b>{html.escape(case.title)}</b>（{html.escape(case.borrower.name)}）</p>"
-            f"<p style='max-width:900px'>{interview}</p>"
+            + ("" if case.variant is None else
+               f"<p class='ml-canonical-story' style='max-width:900px;color:#9a6700'>{html.escape(CANONICAL_STORY_NOTE)}</p>")
+            + f"<p style='max-width:900px'>{interview}</p>"
             + table_html(bs, caption=f"期初资产负债表（{opening_date}）")
             + table_html(records, caption="月度原始记录（元；余额类为月末数）"))
 
@@ -163,7 +164,7 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
         value = learner.value.strip()
         if not value:
             raise InputError("请先填写学员编号（讲师分配的编号），以得到你自己的案例变体", field="学员编号")
-        return normalize_learner_id(value)  # NFKC, spaces collapsed; "!!!" and control characters refused
+        return casebook.normalize_learner_id(value)  # NFKC, spaces collapsed; "!!!" and control characters refused
 
     @safe(documents)
     def show_documents(_change: object = None) -> None:

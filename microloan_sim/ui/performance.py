@@ -304,7 +304,7 @@ def loan_playback(case_id: str = "C07") -> widgets.VBox:
     root = widgets.VBox([widgets.HBox([picker, amount]), widgets.HBox([months, method]),
                          widgets.HBox([kind, start]), widgets.HBox([size, lasting, extra]), widgets.HBox([action, at]),
                          widgets.HTML(f"<small>回收率、罚息上浮、可用于还款的现金比例为{illustrative_tag()}"
-                                      "（microloan_sim/data/performance.yaml）。</small>"), summary, output])
+                                      "（贷后参数数据文件，讲师可修改）。</small>"), summary, output])
     root.add_class("ml-playback")
     return root
 

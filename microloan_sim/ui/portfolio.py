@@ -126,7 +126,7 @@ def _granularity_html(dist: portfolio.LossDistribution, rho_text: str) -> str:
     return (f"总敞口 <b>{_wan(dist.total_exposure)}</b> 拆成 <b>{dist.n_loans:,}</b> 笔（每笔 "
             f"{money(dist.total_exposure / dist.n_loans)} 元），{rho_text}：预期损失 <b>{_wan(dist.expected_loss)}</b>，"
             f"损失标准差 <b>{_wan(dist.sd)}</b>，<span class='ml-loss99'>99% 分位损失 <b>{_wan(dist.loss_99)}</b></span>"
-            f"（占总敞口 {percent(dist.loss_99 / dist.total_exposure, 2)}）；HHI {dist.hhi:.4f}，有效笔数 "
+            f"（占总敞口 {percent(dist.loss_99 / dist.total_exposure, 2)}）；集中度 HHI {dist.hhi * 10_000:,.0f}（按 0–10,000 计），有效笔数 "
             f"{1 / dist.hhi:,.0f}。{_shock_text(dist)}"
             f"（{dist.scenarios:,} 个情景）")
 
@@ -153,7 +153,7 @@ def granularity_simulator(n_loans: int = 200, model: str = "vasicek", shock: str
     basel = portfolio.basel_retail_correlation(params.pd)
     loans = widgets.SelectionSlider(options=list(LOAN_COUNTS), value=n_loans, description="拆成几笔贷款",
                                     continuous_update=False, style=_STYLE, layout=widgets.Layout(width="520px"))
-    rho = widgets.FloatSlider(value=basel, min=0.0, max=0.5, step=0.01, readout_format=".4f",
+    rho = widgets.FloatSlider(value=basel, min=0.0, max=0.5, step=0.01, readout_format=".3f",
                               description="相关系数 ρ", continuous_update=False, style=_STYLE,
                               layout=widgets.Layout(width="520px"))
     picker = widgets.ToggleButtons(options=[(name, key) for key, name in portfolio.MODELS.items()], value=model,
@@ -177,23 +177,23 @@ def granularity_simulator(n_loans: int = 200, model: str = "vasicek", shock: str
         book = portfolio.equal_book(params.total_exposure, loans.value, params.pd, params.lgd,
                                     cluster_share=the_shock.share if the_shock is not None else 0.0)
         dist = portfolio.simulate_losses(book, model=picker.value, rho=rho.value, shock=the_shock)
-        rho_text = "违约相互独立" if independent else f"相关系数 ρ = {rho.value:.4f}"
+        rho_text = "违约相互独立" if independent else f"相关系数 ρ = {rho.value:.3f}"
         summary.value = _granularity_html(dist, rho_text)
         replace_output(chart, loss_chart(dist))
         rows = portfolio.granularity_simulation(model=picker.value, rho=rho.value, shock=the_shock)
         shown = rows[["贷款笔数", "单笔平均金额", "预期损失 EL", "损失标准差", "99% 分位损失", "HHI", "有效笔数"]]
-        formatters: dict[str, Any] = {"HHI": lambda v: f"{v:.4f}", "有效笔数": lambda v: f"{v:,.0f}",
+        formatters: dict[str, Any] = {"HHI": lambda v: f"{v * 10_000:,.0f}", "有效笔数": lambda v: f"{v:,.0f}",
                                       "贷款笔数": lambda v: f"{v:,.0f}"}
         replace_output(table_out, TABLE_CSS + table_html(
             shown, index=False, formatters=formatters,
-            caption=f"同样的总敞口拆成不同笔数（元；{rho_text}，各 {params.scenarios:,} 个情景）"))
+            caption=f"同样的总敞口拆成不同笔数（元；HHI 按 0–10,000 计；{rho_text}，各 {params.scenarios:,} 个情景）"))
 
     for widget in (loans, rho, picker, shocks):
         widget.observe(refresh, names="value")
     refresh()
     note = widgets.HTML(
         f"<small>总敞口 1,000 万元、违约概率 2%、违约损失率 50%、冲击的占比和概率均为{illustrative_tag()}"
-        f"（microloan_sim/data/portfolio.yaml）。ρ 的默认值 {basel:.4f} 是巴塞尔协议“其他零售”公式在 PD = 2% 时的"
+        f"（组合参数数据文件，讲师可修改）。ρ 的默认值 {basel:.3f} 是巴塞尔协议“其他零售”公式在 PD = 2% 时的"
         "相关系数（Basel II 第 330 段；欧盟 CRR 第 154 条）。</small>")
     return widgets.VBox([widgets.HBox([picker]), loans, rho, shocks, summary, chart, table_out, note])
 
@@ -289,7 +289,7 @@ def economics_explorer() -> widgets.VBox:
     refresh()
     note = widgets.HTML(
         f"<small>工时、通过率、预筛比例、人工和网点费用、资金成本、PD、LGD 都是{illustrative_tag()}"
-        "（microloan_sim/data/portfolio.yaml）：没有找到客户经理人均管户、人均放款笔数和每笔成本的公开出处。"
+        "（组合参数数据文件，讲师可修改）：没有找到客户经理人均管户、人均放款笔数和每笔成本的公开出处。"
         "每笔利润 = 放款额 × 平均余额系数 ×（利率 − 资金成本）× 期限 − 预期损失 − 每笔成本。</small>")
     return widgets.VBox([prescreen, widgets.HBox([officers, amount, rate]), summary, output, note])
 
@@ -370,10 +370,9 @@ def incentive_simulator(scheme: str = "volume") -> widgets.VBox:
     refresh()
     note = widgets.HTML(
         f"<small>奖金规则、扣罚金额、尽职免责比例、全行不良率都是{illustrative_tag()}"
-        "（microloan_sim/data/portfolio.yaml）；申请人和违约来自 05a 审批模拟的 5,000 名模拟申请人"
-        "（microloan_sim/data/statistical_scorecard.yaml），奖金和银行净收益按审批模拟计算。“12 个月后”用贷后模拟引擎"
-        "逐月推演同一批借款人（microloan_sim/data/performance.yaml）：每月冲击概率 = 基础概率 + 系数 × 通过户违约率"
-        "（microloan_sim/data/portfolio.yaml 的 incentives.book），也是示例参数；损失率按放款金额折算。</small>")
+        "（组合参数数据文件，讲师可修改）；申请人和违约来自 05a 审批模拟的 5,000 名模拟申请人"
+        "（统计评分卡数据文件），奖金和银行净收益按审批模拟计算。“12 个月后”用贷后模拟引擎逐月推演同一批借款人："
+        "每月冲击概率 = 基础概率 + 系数 × 通过户违约率，也是示例参数；损失率按放款金额折算。</small>")
     return widgets.VBox([picker, penalty, exemption, summary, output, note])
 
 

@@ -20,7 +20,8 @@ from matplotlib.figure import Figure
 from .. import casebook, pricing, products, schedules
 from ..errors import InputError
 from ..plotting import PALETTE, new_figure, yuan_formatter
-from ._common import TABLE_CSS, case_options, illustrative_tag, money, percent, replace_output, safe, table_html
+from ._common import (TABLE_CSS, case_options, illustrative_tag, money, parse_numbers, parse_shares, percent, replace_output,
+                      safe, table_html)
 
 #: Products shown by default in the comparator (course 05b: cooperation products and a fee-laden contrast).
 DEFAULT_COMPARISON = ("gov_guarantee_loan", "batch_guarantee_loan", "private_guarantee_loan",
@@ -59,6 +60,27 @@ def comparison_tables(table: pd.DataFrame) -> tuple[str, str]:
     right = table_html(bank, index=False, formatters=_percent_formatters(BANK_COLUMNS),
                        caption="银行视角：风险分担后的预期损失与净收益（元；PD、LGD、资金成本、运营成本为示例参数）")
     return left, right
+
+
+def term_note(items: Sequence[products.Product], table: pd.DataFrame, borrower: casebook.Case | None,
+              months: int) -> str:
+    """Why a product's 可贷额度 here differs from its product card: the card tests repayment capacity over the
+    product's own term, the comparison over the term being compared (issue 12, item 17)."""
+    if borrower is None:
+        return ""
+    lines = []
+    for item, (_, row) in zip(items, table.iterrows()):
+        card = products.assess(item, borrower)
+        here = float(row["可贷额度（元）"])
+        if item.months != months and np.isfinite(here) and np.isfinite(card.amount) and abs(card.amount - here) >= 1:
+            lines.append(f"{item.name}：产品卡片按产品期限 {item.months} 个月测算为 {card.amount:,.0f} 元，"
+                         f"这里按 {months} 个月测算为 {here:,.0f} 元")
+    if not lines:
+        return ""
+    items_html = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return ("<div class='ml-term-note' style='font-size:12px;color:#57606a'>“可贷额度”取各条额度规则中最小的一个，"
+            f"其中还款能力一条按本次比较的期限（{months} 个月）计算月供：期限越短，月供越高，"
+            f"还款能力支撑的额度越小。所以下列产品与产品卡片上的额度不同：<ul>{items_html}</ul></div>")
 
 
 def cost_chart(table: pd.DataFrame) -> Figure:
@@ -155,7 +177,7 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
                          f"<b>{html.escape(str(cheapest['产品']))}</b>（{percent(cheapest['年化利率（IRR）'], 2)}），"
                          f"最高的是<b>{html.escape(str(dearest['产品']))}</b>（{percent(dearest['年化利率（IRR）'], 2)}）。"
                          f"产品参数均为{illustrative_tag()}")
-        replace_output(output, TABLE_CSS + left, cost_chart(table))
+        replace_output(output, TABLE_CSS + left + term_note(items, table, borrower, term.value), cost_chart(table))
         replace_output(bank_output, TABLE_CSS + right)
         if editor.value:
             product = current(editor.value)
@@ -231,9 +253,12 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
     sync_editor()
     refresh()
     note = widgets.HTML(f"<small>利率、费率、额度规则、风险分担比例、PD/LGD 均为{illustrative_tag()}"
-                        "（见 microloan_sim/data/products/），不是监管规定或任何银行的真实报价。"
+                        "（讲师可在产品数据文件中修改），不是监管规定或任何银行的真实报价。"
                         "“现金流可行”：按客户去年的月度现金流重演，扣除新贷款的全部还款和费用后，"
                         "每月末现金不低于 0。</small>")
+    pick_hint = widgets.HTML("<small class='ml-pick-hint'>怎样选几个产品：按住 Ctrl（苹果电脑按 ⌘）再点击，可以"
+                             "多选或取消；按住 Shift 点击，可以选中连续的一段。</small>",
+                             layout=widgets.Layout(max_width="300px"))
     editor_box = widgets.VBox([widgets.HBox([editor, reset]), *sliders.values()])
     bank_box = widgets.VBox([widgets.HBox([pd_slider, lgd_slider]), bank_output])
     accordion = widgets.Accordion(children=[editor_box, bank_box])
@@ -242,22 +267,12 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
     accordion.selected_index = None
     return widgets.VBox([
         widgets.HBox([case_picker, amount, term]),
-        widgets.HBox([picker, renew]),
+        widgets.HBox([picker, widgets.VBox([renew, pick_hint])]),
         note, summary, output, disclosure, accordion,
     ])
 
 
 # --------------------------------------------------------------------------- schedule explorer
-
-def _parse_numbers(text: str, field: str) -> list[float]:
-    parts = [p for p in text.replace("，", ",").replace("、", ",").replace(" ", ",").split(",") if p]
-    if not parts:
-        return []
-    try:
-        return [float(p) for p in parts]
-    except ValueError:
-        raise InputError(f"请用逗号分隔的数字填写（收到“{text}”）", field=field) from None
-
 
 def schedule_chart(plan: pd.DataFrame, title: str) -> Figure:
     """Stacked bars: principal and interest of every instalment."""
@@ -296,8 +311,9 @@ def schedule_explorer(method: str = "equal_installment", principal: float = 100_
                              style=_STYLE)
     grace = widgets.IntSlider(value=0, min=0, max=24, description="宽限期（月）", continuous_update=False, style=_STYLE)
     sale_months = widgets.Text(value="6, 12", description="还本月份（期数）", style=_STYLE, continuous_update=False)
-    shares = widgets.Text(value="", placeholder="留空 = 平均分配", description="还本比例", style=_STYLE,
-                          continuous_update=False)
+    shares = widgets.Text(value="", placeholder="如 20, 80（%）；留空 = 平均分配", description="还本比例（%）",
+                          style=_STYLE, continuous_update=False)
+    shares.add_class("ml-shares")
     day_count = widgets.Dropdown(options=[("30/360（每月按 30 天）", "30/360"), ("实际天数/360", "actual/360"),
                                           ("实际天数/365", "actual/365")], value="30/360", description="计息天数",
                                  style=_STYLE)
@@ -317,8 +333,9 @@ def schedule_explorer(method: str = "equal_installment", principal: float = 100_
         if start.value.strip():
             options["start_date"] = start.value.strip()
         if chooser.value == "seasonal":
-            options["repayment_months"] = _parse_numbers(sale_months.value, "还本月份")
-            options["shares"] = _parse_numbers(shares.value, "还本比例") or None
+            months_due = parse_numbers(sale_months.value, "还本月份")
+            options["repayment_months"] = months_due
+            options["shares"] = parse_shares(shares.value, len(months_due))
         use_grace = grace.value if chooser.value in ("equal_installment", "equal_principal", "interest_only") else 0
         plan = schedules.schedule(amount.value, rate.value / 100, term.value, chooser.value, use_grace, **options)
         cost = pricing.annualized_rate(pricing.borrower_cashflows(plan))
@@ -336,8 +353,10 @@ def schedule_explorer(method: str = "equal_installment", principal: float = 100_
     for widget in (chooser, amount, rate, term, grace, sale_months, shares, day_count, start):
         widget.observe(refresh, names="value")
     refresh()
-    return widgets.VBox([widgets.HBox([chooser, amount]), widgets.HBox([rate, term, grace]), seasonal_box,
-                         widgets.HBox([day_count, start]), summary, output])
+    box = widgets.VBox([widgets.HBox([chooser, amount]), widgets.HBox([rate, term, grace]), seasonal_box,
+                        widgets.HBox([day_count, start]), summary, output])
+    box.add_class("ml-schedule")
+    return box
 
 
 # --------------------------------------------------------------------------- revolving loans (随借随还)
@@ -373,7 +392,7 @@ def revolving_explorer(amount: float = 50_000, days: int = 45, daily_rate_per_10
         interest = float(table["interest"].sum())
         quotes = pricing.quoted_rate_to_annual(rate_per_day, "day")
         summary.value = (f"借 <b>{draw.value:,.0f}</b> 元、用 <b>{length.value}</b> 天，日利率万分之 {daily.value:.1f}："
-                         f"利息 = {draw.value:,.0f} × {rate_per_day:.4%} × {length.value} = <b>{interest:,.2f}</b> 元。"
+                         f"利息 = {draw.value:,.0f} × 万分之 {daily.value:.1f} × {length.value} 天 = <b>{interest:,.2f}</b> 元。"
                          f"按规定要醒目展示的是<b>年化利率</b>：单利 {percent(quotes['simple_365'], 2)}（按 365 天），"
                          f"复利 {percent(quotes['compound'], 2)}。")
         frame = pd.DataFrame({
@@ -406,7 +425,7 @@ def product_card(product: products.Product, case: casebook.Case | None) -> str:
         limits = fit.limits.copy()
         limits.loc[limits["规则"] == fit.binding, "规则"] = fit.binding + " ★"
         verdict = (f"<p style='color:#1a7f37'><b>符合准入，可贷额度 {fit.amount:,.0f} 元</b>（由“{html.escape(fit.binding)}”"
-                   f"决定）</p>" if fit.eligible else
+                   f"决定；还款能力按产品期限 {product.months} 个月测算，换成更短的期限，额度会变小）</p>" if fit.eligible else
                    f"<p style='color:#b42318'><b>不符合准入</b>：{html.escape('；'.join(fit.reasons) or '额度为 0')}</p>")
         if len(checks):
             parts.append(table_html(checks, index=False, caption=f"准入条件（{case.title}）"))

@@ -79,11 +79,13 @@ class _AnswerForm:
             field.add_class("ml-answer")
             field.add_class(f"ml-answer-{ind.key}")
             self.inputs[ind.key] = field
-            name = widgets.HTML(f"<span title='数据来源：{html.escape(ind.source)}'>{html.escape(ind.name)}</span>",
+            name = widgets.HTML(f"<span title='数据来源：{html.escape(info.label)}'>{html.escape(ind.name)}</span>",
                                 layout=widgets.Layout(width="230px"))
             unit = widgets.HTML(html.escape(_unit_hint(info.unit)), layout=widgets.Layout(width="40px"))
             rows.append(widgets.HBox([name, field, unit]))
-        self.box = widgets.VBox(rows, layout=widgets.Layout(width="440px"))
+        # a fixed width that never shrinks: inside the tab's HBox a flexible form collapsed to a 1-px column
+        self.box = widgets.VBox(rows, layout=widgets.Layout(width="440px", min_width="440px", flex="0 0 auto"))
+        self.box.add_class("ml-answer-form")
 
     def overrides(self) -> dict[str, Any]:
         """Answers the learner changed, keyed by source (text that is not a number is passed on as text)."""
@@ -124,7 +126,7 @@ def lost_points_chart(result: rating.Rating) -> Figure:
 def rating_summary_html(result: rating.Rating, changed: int) -> str:
     """Score, grade, initial line and reason codes as HTML."""
     what_if = f"<span style='color:#9a6700'>（已修改 {changed} 项答案，这是“如果……会怎样”的结果）</span>" if changed else ""
-    reasons = "".join(f"<li><code>{html.escape(r.code)}</code> {html.escape(r.text)}</li>" for r in result.reasons)
+    reasons = "".join(f"<li data-code='{html.escape(r.code)}'>{html.escape(r.text)}</li>" for r in result.reasons)
     reasons = reasons or "<li>没有扣分项。</li>"
     return (
         f"<div class='ml-rating-summary'>得分 <b style='font-size:18px'>{result.score:g}</b> / {result.max_score:g} 分"
@@ -212,12 +214,16 @@ def scorecard_explorer(case_id: str = "C01", scorecard: str | None = None) -> wi
     reset = widgets.Button(description="恢复案例原值", tooltip="把所有答案恢复为案例中的取值")
     for widget, css in ((case_picker, "ml-case"), (card_picker, "ml-card"), (reset, "ml-reset")):
         widget.add_class(css)
-    form_holder = widgets.VBox()
+    form_holder = widgets.VBox(layout=widgets.Layout(min_width="450px", flex="0 0 auto"))
     summary = widgets.HTML()
     result_out = widgets.Output(layout=widgets.Layout(min_width="480px"))
     compare_out = widgets.Output()
-    results = widgets.VBox([summary, result_out])
-    tabs = widgets.Tab(children=[widgets.HBox([form_holder, results]), compare_out])
+    results = widgets.VBox([summary, result_out], layout=widgets.Layout(flex="1 1 480px", min_width="480px"))
+    form_holder.add_class("ml-answer-column")
+    results.add_class("ml-rating-results")
+    # the form keeps its width; on a narrow screen the results wrap below it instead of squeezing it
+    page = widgets.HBox([form_holder, results], layout=widgets.Layout(flex_flow="row wrap", width="100%"))
+    tabs = widgets.Tab(children=[page, compare_out])
     tabs.set_title(0, "评分")
     tabs.set_title(1, "专家卡 vs 统计卡")
     state: dict[str, Any] = {}
@@ -286,7 +292,7 @@ def scorecard_explorer(case_id: str = "C01", scorecard: str | None = None) -> wi
     tabs.observe(show_comparison, names="selected_index")
     load_case()
     note = widgets.HTML(
-        f"<small>指标、分档、权重、等级和授信系数均为{illustrative_tag()}（见 microloan_sim/data/scorecards/），"
+        f"<small>指标、分档、权重、等级和授信系数均为{illustrative_tag()}（讲师可在评分卡数据文件中修改），"
         f"不是监管规定。适用客户：{'、'.join(SEGMENTS.values())}各有评分卡。</small>")
     return widgets.VBox([widgets.HBox([case_picker, card_picker]), note, tabs])
 
@@ -309,7 +315,8 @@ def approval_chart(sim: rating.ApprovalSimulation, threshold: float) -> Figure:
     money_ax.plot(cut, table["净收益"] / 10_000, color=PALETTE[1], label="净收益（万元，右轴）")
     money_ax.set_ylabel("净收益（万元）")
     money_ax.spines[["top"]].set_visible(False)
-    lines = ax.get_lines() + money_ax.get_lines()
+    # the threshold marker has no label; matplotlib names it "_child3", which must not reach the legend
+    lines = [line for line in ax.get_lines() + money_ax.get_lines() if not str(line.get_label()).startswith("_")]
     ax.legend(lines, [str(line.get_label()) for line in lines], fontsize=8, frameon=False, loc="center left")
     return fig
 
@@ -374,7 +381,9 @@ def approval_explorer(model: str = "statistical") -> widgets.VBox:
         cuts = sim.table["分数线"]
         state["switching"] = True  # new bounds must not each trigger a redraw
         try:
-            with threshold.hold_trait_notifications():  # bounds and value are validated together at the end
+            # bounds and value are validated together at the end and reach the browser in ONE message: sent one
+            # by one, the new max arrived first and the browser clamped the old value to the new extreme
+            with threshold.hold_sync(), threshold.hold_trait_notifications():
                 threshold.min, threshold.max = int(cuts.min()), int(cuts.max())
                 threshold.value = int(sim.best["分数线"])
         finally:
@@ -385,7 +394,7 @@ def approval_explorer(model: str = "statistical") -> widgets.VBox:
     threshold.observe(render, names="value")
     load_model()
     note = widgets.HTML(
-        "<small>申请人、违约和贷款经济账都是模拟的示例参数（microloan_sim/data/statistical_scorecard.yaml），"
+        "<small>申请人、违约和贷款经济账都是模拟的示例参数（讲师可在统计评分卡数据文件中修改），"
         "模型在另一批模拟客户上训练，这里看的是它没见过的申请人。</small>")
     return widgets.VBox([widgets.HBox([model_picker]), threshold, summary, chart_out, note])
 

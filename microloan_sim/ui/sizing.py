@@ -15,6 +15,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import casebook, sizing
+from ..labels import TURNOVER_DEFINITIONS, TURNOVER_NOTE
 from ..plotting import PALETTE, new_figure, yuan_formatter
 from ..schedules import METHODS
 from ._common import TABLE_CSS, case_pickers, illustrative_tag, learner_variant, money, replace_output, safe, table_html
@@ -144,6 +145,8 @@ def sizing_calculator(case_id: str = "C01") -> widgets.VBox:
                     for k, v in shown["数值"].items()]
             parts.append(table_html(pd.DataFrame({"数值": text}, index=shown.index),
                                     caption="营运资金量测算（近 12 个月；增长率为示例参数）"))
+            parts.append(f"<p style='font-size:12px;color:#57606a'>周转天数为"
+                         f"{html.escape(TURNOVER_DEFINITIONS['sizing'])}。{html.escape(TURNOVER_NOTE)}</p>")
             parts.append(f"<p>{html.escape(wc.need.explanation)}</p><p>{html.escape(wc.new_loan.explanation)}</p>")
         replace_output(details, *parts)
 
@@ -172,7 +175,7 @@ def sizing_calculator(case_id: str = "C01") -> widgets.VBox:
     variant_box.observe(load, names="value")
     load()
     note = widgets.HTML(f"<small>还款占比 k、抵押率、等级系数、流量贷系数和产品上限均为{illustrative_tag()}"
-                        "（见 microloan_sim/data/sizing.yaml），不是监管规定。</small>")
+                        "（讲师可在额度参数数据文件中修改），不是监管规定。</small>")
     return widgets.VBox([
         widgets.HBox([case_picker, variant_box]),
         widgets.HBox([amount, method]),

@@ -1,11 +1,13 @@
 """Statement explorer (course 04c): case → three statements, basis toggle, charts, ratios, equity link."""
 from __future__ import annotations
 
+import html
+
 import ipywidgets as widgets
 import pandas as pd
 
 from .. import casebook, statements
-from ..labels import BASIS, RATIOS, label
+from ..labels import BASIS, RATIOS, TURNOVER_DEFINITIONS, TURNOVER_NOTE, label
 from ..plotting import bar_line_chart
 from ._common import TABLE_CSS, case_pickers, learner_variant, percent, replace_output, safe, table_html
 
@@ -19,7 +21,8 @@ def ratio_table(case: casebook.Case) -> pd.DataFrame:
     """Ratios with Chinese names and display text (percent or days)."""
     values = statements.ratios(case)
     shown = [f"{v:.1f} 天" if k in _RATIO_IS_DAYS else percent(v) for k, v in values.items()]
-    return pd.DataFrame({"数值": shown}, index=pd.Index([RATIOS[k] for k in values.index], name="指标"))
+    basis = [TURNOVER_DEFINITIONS["statements"] if k in _RATIO_IS_DAYS else "" for k in values.index]
+    return pd.DataFrame({"数值": shown, "口径": basis}, index=pd.Index([RATIOS[k] for k in values.index], name="指标"))
 
 
 def statement_explorer(case_id: str = "C01") -> widgets.VBox:
@@ -88,7 +91,8 @@ def statement_explorer(case_id: str = "C01") -> widgets.VBox:
         link = statements.equity_link(case)
         replace_output(
             ratio_out,
-            TABLE_CSS + table_html(ratio_table(case), caption="主要比率（期末）"),
+            TABLE_CSS + table_html(ratio_table(case), caption="主要比率（期末）")
+            + f"<p style='font-size:12px;color:#57606a'>{html.escape(TURNOVER_NOTE)}</p>",
             table_html(link.to_frame(), subtotals=_SUBTOTALS, caption="权益勾稽：期初权益如何变成期末权益（元）"),
             table_html(statements.household_summary(case), caption="家庭收入来源（近 12 个月，元）"),
         )
