@@ -7,6 +7,7 @@ The text scan is deliberately general, so that the next notebook cannot bring th
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -16,6 +17,19 @@ from .browser_support import CHROMIUM, REPO, open_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                                       reason="Debian chromium missing: run `make test`")]
+
+
+
+@pytest.fixture(scope="module")
+def voila(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """This module's server, served like ``microloan serve`` but with a per-client kernel cap above the ~50
+    pages it opens from one address: following every link fetches pages without a browser tab to close, so
+    their kernels wait for the culler. The cap itself is tested in tests/test_serve_hardening.py."""
+    from .browser_support import voila_server
+
+    with voila_server(log=tmp_path_factory.mktemp("voila") / "voila.log", max_kernels_per_client=200) as base:
+        yield base
+
 
 #: every notebook a learner can open (the instructor's gradebook is not served to learners)
 NOTEBOOKS = sorted(str(p.relative_to(REPO)) for folder in ("course", "exercises", "casebook")
