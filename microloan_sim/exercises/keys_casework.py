@@ -1,0 +1,132 @@
+"""Answer keys for the casework exercises: ex01 statements, ex03 rating, ex04 sizing, ex02 cross-verification, ex08 loan-file review."""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import casebook, statements
+from .core import Briefing, exercise_briefing, expected_answers
+
+@expected_answers("ex01")
+def _statements_key(case: casebook.Case) -> dict[str, Any]:
+    closing = statements.balance_sheet(case)
+    pnl = statements.income_statement(case, "accrual")
+    return {
+        "closing_cash": closing.items["cash_and_deposits"],
+        "current_assets": closing.current_assets,
+        "total_assets": closing.total_assets,
+        "total_liabilities": closing.total_liabilities,
+        "equity": closing.equity,
+        "debt_ratio": closing.debt_ratio,
+        "revenue_total": float(pnl.monthly["revenue"].sum()),
+        "gross_profit_total": float(pnl.monthly["gross_profit"].sum()),
+        "net_profit_total": float(pnl.net_profit.sum()),
+        "average_disposable": pnl.average_disposable_income,
+    }
+
+
+@expected_answers("ex03")
+def _rating_key(case: casebook.Case) -> dict[str, Any]:
+    from .. import rating
+
+    result = rating.rate(case, "business")
+    return {"score": result.score, "grade": result.grade, "credit_line": result.credit_line,
+            "main_reason": result.reasons[0].name}
+
+
+@expected_answers("ex04")
+def _sizing_key(case: casebook.Case) -> dict[str, Any]:
+    from .. import sizing
+
+    advice = sizing.recommend(case)
+    return {"monthly_disposable": statements.income_statement(case).average_disposable_income,
+            "capacity": advice.limit("capacity"), "recommended": advice.amount, "binding": advice.binding_label}
+
+
+# --------------------------------------------------------------------------- ex05: products by true cost
+
+
+@exercise_briefing("ex08")
+def _review_briefing(case: casebook.Case) -> Briefing:
+    import pandas as pd
+
+    from ..performance import load_review
+
+    review = load_review()
+    flags = review.variant_flags(case.variant)
+    table = pd.DataFrame({"环节": [f"第 {i} 环节 {s.name}" for i, s in enumerate(review.stages, start=1)],
+                          "档案摘要": [s.document if flags[s.id] else s.clean_document for s in review.stages]})
+    loan = review.spec.loan
+    note = (f"借款人：{case.title}（{case.borrower.name}），申请 {loan.amount:,.0f} 元、{loan.months} 个月，"
+            f"用途：{case.request.purpose}。下表是你这份档案在八个环节的摘要（教学虚构）。")
+    return Briefing(note, {"贷款档案": table})
+
+
+@expected_answers("ex08")
+def _review_key(case: casebook.Case) -> dict[str, Any]:
+    from ..performance import load_review
+
+    review = load_review()
+    flags = review.variant_flags(case.variant)
+    key: dict[str, Any] = {"findings": None}
+    for stage in review.stages:
+        key[stage.id] = [c for c, spec in stage.choices.items() if spec.outcome == "caught"] if flags[stage.id] \
+            else "通过"
+    return key
+
+
+# --------------------------------------------------------------------------- ex02: cross-verification
+
+_VERDICT_BY_FLAW = {
+    "inflated_sales": ("sales_verdict", "被夸大"),
+    "hidden_income": ("sales_verdict", "被少报"),
+    "hidden_debt": ("debt_verdict", "有隐性负债"),
+    "overstated_inventory": ("inventory_verdict", "被高报"),
+    "personal_spending": ("spending_verdict", "私人开支经生意账户支付（申报偏低）"),
+}
+_CLEAN_VERDICTS = {"sales_verdict": "与证据一致", "debt_verdict": "如实申报", "inventory_verdict": "如实申报",
+                   "spending_verdict": "如实申报"}
+
+
+@exercise_briefing("ex02")
+def _crosscheck_briefing(case: casebook.Case) -> Briefing:
+    import pandas as pd
+
+    from .. import documents
+
+    docs = documents.build_documents(case)
+    claims = docs.claims
+    declared = pd.DataFrame({"项目": ["月均销售额（元）", "毛利率", "家庭月开支（元）", "存货（元，按进价）"],
+                             "借款人申报": [f"{claims.monthly_sales:,.0f}", f"{claims.gross_margin:.1%}",
+                                         f"{claims.household_spending:,.0f}", f"{claims.inventory:,.0f}"]})
+    debts = claims.debts.rename(columns={"lender": "债权人", "kind": "类型", "balance": "余额（元）",
+                                         "monthly_payment": "月还款（元）"})
+    said = docs.statements.rename(columns={"respondent": "陈述人", "role": "身份", "topic": "事项", "value": "数值",
+                                           "unit": "单位", "remark": "原话"})
+    count = docs.inventory_count.rename(columns={"item": "品类", "unit": "单位", "quantity": "数量",
+                                                 "unit_cost": "进价（元）", "amount": "金额（元）"})
+    note = (f"据调查，约 {docs.facts.account_share:.0%} 的销售经“{docs.facts.account}”收款。"
+            "银行流水共 {0:,} 笔，请在 04a/04b 仪表板中输入同一学员编号查看。").format(len(docs.bank_transactions))
+    return Briefing(note, {"借款人申报": declared, "借款人申报的负债": debts, "不同人员的说法": said, "现场盘点表": count})
+
+
+@expected_answers("ex02")
+def _crosscheck_key(case: casebook.Case) -> dict[str, Any]:
+    from .. import documents
+
+    docs = documents.build_documents(case)
+    spouse_debt = docs.statements[(docs.statements["role"] == "配偶") & (docs.statements["topic"] == "负债合计")]
+    key: dict[str, Any] = {
+        "counted_inventory": float(docs.inventory_count["amount"].sum()),
+        "debt_gap": float(spouse_debt["value"].iloc[0]) - float(docs.claims.debts["balance"].sum()),
+        **_CLEAN_VERDICTS,
+    }
+    for flaw in documents.planted_flaws(case):
+        if flaw.kind in _VERDICT_BY_FLAW:
+            item, verdict = _VERDICT_BY_FLAW[flaw.kind]
+            key[item] = verdict
+    return key
+
+
+# --------------------------------------------------------------------------- ex07: compliance review
+
+
