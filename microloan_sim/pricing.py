@@ -198,19 +198,19 @@ def _subsidy(interest: np.ndarray, subsidy: float, annual_rate: Any, timing: str
 class AnnualizedRate(float):
     """The annualised rate (a float: the rate of the chosen method) with the details behind it.
 
-    Attributes: ``irr_rate`` (nominal, periodic IRR × periods per year), ``simple_rate``, ``ear``
-    (effective annual rate), ``periodic_irr``, ``total_cost`` (元), ``net_received`` (元),
-    ``average_principal`` (元), ``years``, ``method`` (``irr`` or ``simple``), ``periods_per_year``,
+    Attributes: ``irr_rate`` (nominal, periodic IRR × periods per year), ``simple_rate`` (``None`` when no
+    principal schedule was given), ``ear`` (effective annual rate), ``periodic_irr``, ``total_cost`` (元),
+    ``net_received`` (元), ``average_principal`` (元, ``None`` likewise), ``years``, ``method`` (``irr`` or ``simple``), ``periods_per_year``,
     ``breakdown`` (cost by item, 元) and the Chinese ``disclosure`` text.
     """
 
     irr_rate: float
-    simple_rate: float
+    simple_rate: float | None
     ear: float
     periodic_irr: float
     total_cost: float
     net_received: float
-    average_principal: float
+    average_principal: float | None
     years: float
     method: str
     periods_per_year: float
@@ -245,7 +245,8 @@ class AnnualizedRate(float):
                      f"总成本 {self.total_cost:,.2f} 元" + (f"（{parts}）" if parts else "") + "。")
         other = "单利" if self.method == "irr" else "IRR 复利法"
         other_rate = self.simple_rate if self.method == "irr" else self.irr_rate
-        lines.append(f"参考：{other} {other_rate * 100:.2f}%，实际年利率（按复利折算）{self.ear * 100:.2f}%；"
+        reference = "" if other_rate is None else f"{other} {other_rate * 100:.2f}%，"
+        lines.append(f"参考：{reference}实际年利率（按复利折算）{self.ear * 100:.2f}%；"
                      f"按期折算的利率 {self.periodic_irr * 100:.3f}% 仅供参考，不得比年化利率更醒目。")
         return "\n".join(lines)
 
@@ -304,25 +305,13 @@ def _irr(values: np.ndarray) -> float:
     return (low + high) / 2
 
 
-def _occupied_from_flows(values: np.ndarray, periodic: float) -> np.ndarray:
-    """Principal occupied in periods 1…n, rebuilt from bare cash flows.
-
-    Each payment first settles the cost accrued at the periodic IRR (simple, not compounded), the rest
-    repays principal; money received after disbursement adds to the principal in hand.
-    """
-    occupied = np.zeros(len(values) - 1)
-    balance, accrued = values[0], 0.0
-    for k, flow in enumerate(values[1:]):
-        occupied[k] = max(balance, 0.0)
-        accrued += balance * periodic
-        payment = -flow
-        if payment >= 0:
-            to_cost = min(payment, accrued)
-            accrued -= to_cost
-            balance -= payment - to_cost
-        else:
-            balance += -payment
-    return occupied
+def _principal_schedule(principal: Sequence[float] | np.ndarray, periods: int) -> np.ndarray:
+    """The principal outstanding in periods 1…n, validated: one non-negative number per repayment period."""
+    values = np.array([require_number(v, f"每期本金余额第 {k + 1} 期", minimum=0)
+                       for k, v in enumerate(principal)], dtype=float)
+    if len(values) != periods:
+        raise InputError(f"应有 {periods} 期（与还款期数相同），收到 {len(values)} 期", field="每期本金余额")
+    return values
 
 
 def repayment_period(values: Sequence[float] | np.ndarray) -> int:
@@ -342,7 +331,7 @@ def repayment_period(values: Sequence[float] | np.ndarray) -> int:
 
 
 def annualized_rate(cashflows: Sequence[float] | np.ndarray | pd.DataFrame, periods_per_year: float = 12,
-                    method: str = "irr") -> AnnualizedRate:
+                    method: str = "irr", principal: Sequence[float] | np.ndarray | None = None) -> AnnualizedRate:
     r"""Annualised cost of a loan from the borrower's cash flows.
 
     Parameters
@@ -354,7 +343,10 @@ def annualized_rate(cashflows: Sequence[float] | np.ndarray | pd.DataFrame, peri
         12 for monthly flows, 365 (or 360) for daily flows.
     method : str
         ``irr`` (IRR 复利法: periodic IRR × periods per year) or ``simple`` (单利: total cost ÷ (average
-        principal occupied × years)). Both are always computed; ``method`` picks the value of the result.
+        principal occupied × years)). ``method`` picks the value of the result.
+    principal : sequence of float, optional
+        For bare cash flows: the contract principal outstanding in periods 1…n (less any deposit withheld),
+        which the simple rate needs. A :func:`borrower_cashflows` table carries it (``occupied``).
 
     Returns
     -------
@@ -372,11 +364,12 @@ def annualized_rate(cashflows: Sequence[float] | np.ndarray | pd.DataFrame, peri
     A 利随本清 loan repaid once after 12 months has one annual period, so its disclosed rate is the contract
     rate, never the 6.97 % a monthly grid would give; a fee can only raise it.
 
-    For the simple method the principal occupied comes from the schedule when the table of
-    :func:`borrower_cashflows` is given (contract balance less any deposit withheld). For bare cash flows
-    it is rebuilt: each payment first pays the cost accrued at the IRR, the rest repays principal. Interest
-    paid every period then gives simple = IRR nominal; a loan that pays its interest at maturity gives a
-    simple rate above the IRR nominal rate.
+    The simple rate has one definition: total cost ÷ (average contract principal outstanding × years), the
+    principal coming from the repayment schedule (the ``occupied`` column of :func:`borrower_cashflows`, or
+    ``principal=`` for bare flows; domain §5.1). Bare cash flows carry no principal schedule — a payment
+    does not say how much of it is principal — so without ``principal=`` the simple rate is ``None`` and
+    ``method="simple"`` is refused. (An earlier version rebuilt a principal from the IRR, which gave a
+    flat-fee loan 13.03 % where its contract balance gives 13.29 %.)
 
     Examples
     --------
@@ -389,9 +382,13 @@ def annualized_rate(cashflows: Sequence[float] | np.ndarray | pd.DataFrame, peri
 
     利随本清 over one year, annual periods: IRR and simple agree at 7.2 %.
 
-    >>> r = annualized_rate([100_000, -107_200], periods_per_year=1, method="单利")
+    >>> r = annualized_rate([100_000, -107_200], periods_per_year=1, method="单利", principal=[100_000])
     >>> round(r, 4), round(r.irr_rate, 4)
     (0.072, 0.072)
+    >>> annualized_rate([100_000, -107_200], periods_per_year=1, method="单利")
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 每期本金余额：单利口径要用合同的本金余额计算，只有现金流无法得出；请提供每期本金余额（或用 borrower_cashflows 生成的现金流表）
 
     The same loan on a monthly grid: the only repayment is in month 12, so the period is a year.
 
@@ -431,15 +428,22 @@ def annualized_rate(cashflows: Sequence[float] | np.ndarray | pd.DataFrame, peri
     step = repayment_period(repayments if repayments is not None else values)
     periodic = (1 + per_grid) ** step - 1  # the IRR over one repayment period
     total_cost = float(-values.sum())
-    if occupied is None:
-        occupied = _occupied_from_flows(values, per_grid)
+    if occupied is None and principal is not None:
+        occupied = _principal_schedule(principal, len(values) - 1)
     years = (len(values) - 1) / ppy
-    average = float(occupied.mean())
-    if average <= 0:
-        raise InputError("实际占用本金为 0（保证金或预扣费用不低于本金），无法按单利计算", field="现金流")
+    simple: float | None = None
+    average: float | None = None
+    if occupied is not None:
+        average = float(occupied.mean())
+        if average <= 0:
+            raise InputError("实际占用本金为 0（保证金或预扣费用不低于本金），无法按单利计算", field="现金流")
+        simple = total_cost / (average * years)
+    elif chosen == "simple":
+        raise InputError("单利口径要用合同的本金余额计算，只有现金流无法得出；请提供每期本金余额"
+                         "（或用 borrower_cashflows 生成的现金流表）", field="每期本金余额")
     per_year = ppy / step
     return AnnualizedRate(
-        chosen, irr_rate=periodic * per_year, simple_rate=total_cost / (average * years),
+        chosen, irr_rate=periodic * per_year, simple_rate=simple,
         ear=float((1 + periodic) ** per_year - 1), periodic_irr=periodic, total_cost=total_cost,
         net_received=float(values[0]), average_principal=average, years=years, periods_per_year=per_year,
         breakdown=breakdown,

@@ -144,7 +144,9 @@ def test_daily_rate_domain_example() -> None:
     assert round(r365.irr_rate, 4) == 0.1825
     assert round(annualized_rate(flows, periods_per_year=360).irr_rate, 4) == 0.18
     assert round(r365.ear, 4) == 0.2002
-    assert round(r365.simple_rate, 4) == 0.1825
+    # Simple: cost 364 × 5 + 5 = 1,825 on a contract balance of 10,000 for the whole year = 18.25 %.
+    assert round(annualized_rate(flows, periods_per_year=365, principal=[10_000.0] * 365).simple_rate, 4) == 0.1825
+    assert r365.simple_rate is None  # bare flows say nothing about principal
     quotes = quoted_rate_to_annual(0.0005, "day")
     assert (round(quotes["simple_365"], 4), round(quotes["simple_360"], 4), round(quotes["compound"], 4)) == (
         0.1825, 0.18, 0.2002)
@@ -340,3 +342,32 @@ def test_deposit_on_an_amortising_loan_picks_the_positive_irr() -> None:
     result = annualized_rate(flows)
     assert result.periodic_irr == pytest.approx(bisect_irr(flows["net"].tolist(), low=0.0001, high=1.0), abs=1e-10)
     assert result.irr_rate > 0.072
+
+
+def test_simple_rate_has_one_definition_the_contract_balance() -> None:
+    """Issue 12 item 5: the same flat-fee loan gave 13.03 % from bare flows and 13.29 % from its table.
+
+    “0 利息” 等额本金 100,000 over 12 months with a 0.6 % monthly fee (domain §5.1 flat-fee instalments):
+    cost 12 × 600 = 7,200; contract balance in months 1…12 is 100,000, 91,666.67, …, 8,333.33, average
+    100,000 × 6.5 / 12 = 54,166.67; simple = 7,200 ÷ 54,166.67 = 13.29 % (by hand), whichever way it is asked.
+    """
+    flows = borrower_cashflows(schedule(100_000, 0.0, 12, "等额本金"), monthly_fee=0.006)
+    balance = [100_000 - 100_000 / 12 * k for k in range(12)]
+    from_table = annualized_rate(flows, method="simple")
+    from_bare = annualized_rate(flows["net"].tolist(), method="simple", principal=balance)
+    assert round(from_table, 4) == round(from_bare, 4) == 0.1329
+    assert annualized_rate(flows["net"].tolist()).simple_rate is None
+    with pytest.raises(InputError, match="每期本金余额"):
+        annualized_rate(flows["net"].tolist(), method="单利")
+    with pytest.raises(InputError, match="应有 12 期"):
+        annualized_rate(flows["net"].tolist(), method="单利", principal=balance[:-1])
+    with pytest.raises(InputError, match="每期本金余额第 2 期"):
+        annualized_rate(flows["net"].tolist(), method="单利", principal=[100_000, -5] + balance[2:])
+
+
+@settings(max_examples=100, deadline=None)
+@given(plans())
+def test_simple_rate_is_the_same_from_the_table_and_from_bare_flows_with_its_balance(plan: pd.DataFrame) -> None:
+    table = borrower_cashflows(plan, monthly_fee=0.003)
+    bare = annualized_rate(table["net"].tolist(), principal=table["occupied"].iloc[1:].tolist())
+    assert bare.simple_rate == pytest.approx(annualized_rate(table).simple_rate, rel=1e-12)

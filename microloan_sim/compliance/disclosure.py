@@ -231,6 +231,7 @@ def check_disclosure(offer: Offer, params: ComplianceParameters | None = None) -
     unit = _unit(offer.quote_unit)
     flows, deducted = _cashflows(offer, annual)
     rate = pricing.annualized_rate(flows)
+    assert rate.simple_rate is not None  # the flows table carries the contract balance
     findings: list[Finding] = []
     tolerance = p.disclosure.rate_tolerance
 

@@ -81,6 +81,7 @@ def _compare_row(product: Product, principal: float, months: int | None, borrowe
         plan = product.schedule(principal, months, borrower, replace_existing)
         flows = borrower_cashflows(plan, **product.fees())
         cost = annualized_rate(flows)
+        assert cost.simple_rate is not None  # the flows table carries the contract balance
     except InputError as exc:
         raise InputError(str(exc), field=f"产品“{product.name}”") from None
     term = len(plan)

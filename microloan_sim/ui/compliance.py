@@ -62,6 +62,7 @@ def _percent_box(value: float, description: str, *, step: float = 0.01, maximum:
 def rate_chart(result: compliance.DisclosureResult) -> Figure:
     """Bars: the advertised rate, the contract rate, and the true annualised rates (IRR and simple), in %."""
     shown = result.offer.shown_annual_rate
+    assert result.rate.simple_rate is not None  # check_disclosure works on a schedule table
     items = [("合同年利率", result.contract_rate, PALETTE[5]),
              ("年化利率（单利）", result.rate.simple_rate, PALETTE[0]),
              ("年化利率（IRR 复利法）", result.rate.irr_rate, PALETTE[3])]
@@ -80,6 +81,7 @@ def rate_chart(result: compliance.DisclosureResult) -> Figure:
 
 def _rate_html(result: compliance.DisclosureResult) -> str:
     r = result.rate
+    assert r.simple_rate is not None  # check_disclosure works on a schedule table
     deducted = (f"；放款时预扣利息 {money(result.upfront_interest)} 元，依法应还本息 {money(result.legally_owed, decimals=2)} 元，"
                 f"多收 {money(result.over_collected, decimals=2)} 元") if result.upfront_interest else ""
     return (f"<div class='ml-true-rate' data-irr='{r.irr_rate * 100:.4f}' style='font-size:15px;margin:6px 0'>"

@@ -339,6 +339,7 @@ def schedule_explorer(method: str = "equal_installment", principal: float = 100_
         use_grace = grace.value if chooser.value in ("equal_installment", "equal_principal", "interest_only") else 0
         plan = schedules.schedule(amount.value, rate.value / 100, term.value, chooser.value, use_grace, **options)
         cost = pricing.annualized_rate(pricing.borrower_cashflows(plan))
+        assert cost.simple_rate is not None  # a schedule table carries the contract balance
         name = schedules.METHODS[chooser.value]
         summary.value = (f"<b>{name}</b>：首期还款 <b>{plan['payment'].iloc[0]:,.2f}</b> 元，最高一期 "
                          f"{plan['payment'].max():,.2f} 元；利息合计 <b>{plan['interest'].sum():,.2f}</b> 元，"
