@@ -1,6 +1,7 @@
 """Product catalogue (domain §6, course 第五部分): loading and validation, rules on cases, comparison, Excel."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import openpyxl
@@ -104,9 +105,15 @@ def test_collateral_based_limits(c01: ml.casebook.Case, c02: ml.casebook.Case, c
     # C02 pledges 300,000 of receivables: × 60 % = 180,000.
     receivables = assess("receivables_pledge_loan", c02)
     assert receivables.eligible and receivables.amount == pytest.approx(180_000)
-    # C03's chipped hogs are appraised at 150,000: × 50 % = 75,000 (domain §6.5 uses the same 50 % LTV).
+    # C03 sold the whole herd in December (all-in/all-out), so at application there is no herd to pledge:
+    # the livestock loan is not available now, only a guarantee.
     livestock = assess("livestock_mortgage_loan", c03)
-    assert livestock.eligible and livestock.amount == pytest.approx(75_000)
+    assert not livestock.eligible and livestock.amount == 0
+    # Once the next batch is in, 150,000 of chipped hogs × 50 % = 75,000 (domain §6.5 uses the same 50 % LTV).
+    stocked = dataclasses.replace(c03, collateral=[*c03.collateral, type(c03.collateral[0])(
+        type="活体", description="新一批育肥猪（佩戴电子耳标）", value=150_000)])
+    restocked = assess("livestock_mortgage_loan", stocked)
+    assert restocked.eligible and restocked.amount == pytest.approx(75_000)
     # C01's flat of 620,000 × 20 % = 124,000 (有房贷, no mortgage registered).
     house = assess("house_owner_loan", c01)
     assert house.amount == pytest.approx(124_000) and house.binding == "家庭资产价值 × 系数"

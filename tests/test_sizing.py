@@ -212,9 +212,12 @@ def test_recommend_c01_what_ifs_move_the_binding_constraint() -> None:
 
 def test_recommend_c03_farmer_collateral_and_line() -> None:
     case = ml.casebook.load_case("C03")
-    # livestock 150,000 × 50% = 75,000 binds (farmer line AA 79,900, request 120,000)
+    # No herd at application (sold in December); a guarantor is not collateral, so the loan is unsecured and
+    # the farmer line binds: AA 79,900 (test_rating: min(2 × 49,980, 50 % × 616,980) × 0.8 → 79,900) < capacity
+    # < request 120,000.
     rec = sizing.recommend(case)
-    assert (rec.binding_constraint, rec.amount) == ("collateral", 75_000)
+    assert (rec.binding_constraint, rec.amount) == ("farmer_line", 79_900)
+    assert rec.limits.loc["collateral", "作用"] == "不适用"
     assert rec.method == "interest_only"
     assert rec.limits.loc["working_capital", "作用"] == "不适用"
     assert any("销售月份" in note for note in rec.notes)
@@ -395,10 +398,12 @@ def test_sizing_calculator_reacts_to_every_input(capsys: pytest.CaptureFixture[s
     amount.value = 20_000
     assert "data-binding='request'" in _binding(box)
     case.value = "C03"  # loading a case restores its own request and defaults
-    assert (amount.value, method.value, secured.value) == (120_000, "interest_only", True)
+    # C03 offers a guarantor, not collateral (the herd is sold in December): unsecured; with the 50 % share set
+    # above, its projected cash is the limit, below its AA 农户 line of 79,900
+    assert (amount.value, method.value, secured.value) == (120_000, "interest_only", False)
+    assert "data-binding='capacity'" in _binding(box) and "79,900" not in _binding(box)
+    secured.value = True  # treated as secured, a guarantee counts 0 % (not collateral), so nothing can be lent
     assert "data-binding='collateral'" in _binding(box)
-    secured.value = False  # without collateral the hog farm's projected cash is the limit (below its 农户 line)
-    assert "data-binding='capacity'" in _binding(box)
     capsys.readouterr()
 
 

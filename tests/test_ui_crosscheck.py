@@ -314,7 +314,7 @@ def test_document_tables_have_chinese_headers() -> None:
 def test_profile_and_opening_balance_sheet() -> None:
     case = ui_casebook.load("C03")
     profile = ui_casebook.profile_table(case)
-    assert "农户" in profile.loc["客户类别", "内容"] and "活体" in profile.loc["担保", "内容"]
+    assert "农户" in profile.loc["客户类别", "内容"] and "保证人" in profile.loc["担保", "内容"]
     opening = ui_casebook.opening_balance_table(case)
     o = case.opening
     assert opening.iloc[-1]["资产金额（元）"] == pytest.approx(

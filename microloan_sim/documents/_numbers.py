@@ -28,11 +28,21 @@ def _split(totals: np.ndarray, month_of_row: np.ndarray, weights: np.ndarray) ->
     return cents / 100.0
 
 
-def _allocate(totals: np.ndarray, shares: Sequence[float]) -> np.ndarray:
-    """Split each month's total over parties by fixed shares: a (months × parties) array, exact to the cent."""
-    k = len(shares)
+def _allocate(totals: np.ndarray, shares: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Split each month's total over parties by shares, fixed (one per party) or per month (a months × parties
+    array): a (months × parties) array, exact to the cent.
+
+    >>> _allocate(np.array([100.0, 60.0]), [0.5, 0.5]).tolist()
+    [[50.0, 50.0], [30.0, 30.0]]
+    >>> _allocate(np.array([100.0, 60.0]), np.array([[0.85, 0.15], [0.0, 1.0]])).tolist()
+    [[85.0, 15.0], [0.0, 60.0]]
+    """
+    weights = np.asarray(shares, dtype=float)
+    if weights.ndim == 1:
+        weights = np.tile(weights, (len(totals), 1))
+    k = weights.shape[1]
     month = np.repeat(np.arange(len(totals)), k)
-    return _split(totals, month, np.tile(np.asarray(shares, dtype=float), len(totals))).reshape(len(totals), k)
+    return _split(totals, month, weights.ravel()).reshape(len(totals), k)
 
 
 def _carry(values: np.ndarray) -> np.ndarray:

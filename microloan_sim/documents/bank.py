@@ -163,8 +163,7 @@ def bank_statement(gen: _Generator, facts: Facts) -> tuple[pd.DataFrame, pd.Seri
              inv.capex_supplier, "设备款", "网银", "capex")
 
     # Suppliers.
-    shares = gen._supplier_shares(facts)
-    paid = _allocate(gen.supplier_payments * inv.payment_share, [shares[sup.name] for sup in inv.suppliers]) \
+    paid = _allocate(gen.supplier_payments * inv.payment_share, gen.supplier_weights(facts)) \
         if inv.suppliers else np.zeros((n, 0))
     for k, sup in enumerate(inv.suppliers):
         rng = gen.rng(f"supplier:{k}")

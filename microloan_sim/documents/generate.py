@@ -276,6 +276,19 @@ class _Generator:
         total = sum(shares.values())
         return {k: v / total for k, v in shares.items()} if total > 0 else shares
 
+    def supplier_weights(self, facts: Facts) -> np.ndarray:
+        """Each month's share of purchases per supplier (months × suppliers): the suppliers' shares among those
+        that deliver that month (``Supplier.months``; a batch farm buys piglets only when a batch starts)."""
+        shares = self._supplier_shares(facts)
+        base = np.array([shares[sup.name] for sup in self.inv.suppliers], dtype=float)
+        calendar = np.asarray(self.months.month)
+        active = np.array([[not sup.months or int(m) in sup.months for sup in self.inv.suppliers] for m in calendar],
+                          dtype=float).reshape(len(calendar), len(base))
+        weights = base * active
+        idle = weights.sum(axis=1) <= 0
+        weights[idle] = base
+        return weights
+
     def _invoices(self, facts: Facts) -> pd.DataFrame:
         columns = ["date", "supplier", "item", "amount"]
         shares = self._supplier_shares(facts)
@@ -284,7 +297,7 @@ class _Generator:
         rng = self.rng("invoices")
         parts = []
         starts = self.months.to_timestamp(how="start")
-        per_supplier = _allocate(self.purchases, [shares[sup.name] for sup in self.inv.suppliers])
+        per_supplier = _allocate(self.purchases, self.supplier_weights(facts))
         for k, sup in enumerate(self.inv.suppliers):
             days = np.array(sorted({max(1, d - 2) for d in sup.pay_days}))
             month = np.repeat(np.arange(self.n), len(days))

@@ -72,6 +72,8 @@ def _check_investigation(inv: Investigation, where: str) -> None:
     for i, sup in enumerate(inv.suppliers):
         if any(not 1 <= d <= 28 for d in sup.pay_days) or not sup.pay_days:
             fail(f"suppliers.{i}.pay_days", "付款日应在 1–28 之间，至少一个")
+        if any(not 1 <= m <= 12 for m in sup.months):
+            fail(f"suppliers.{i}.months", "供货月份应在 1–12 之间")
     if inv.products:
         total = sum(p.share for p in inv.products)
         if abs(total - 1) > 0.01:

@@ -65,6 +65,8 @@ class Supplier(_Strict):
     share: float = Field(default=0, ge=0, le=1)
     channel: str = "网银"
     pay_days: list[int] = Field(default_factory=lambda: [4, 19])
+    months: list[int] = Field(default_factory=list, description="calendar months (1–12) in which this supplier "
+                              "delivers, e.g. piglets only when a batch starts; empty = every month")
 
 
 class Product(_Strict):

@@ -72,7 +72,7 @@ def case_answers(case: Case, scorecard: str | Path | Scorecard = "business") -> 
     >>> import microloan_sim as ml
     >>> answers = case_answers(ml.casebook.load_case("C03"), "农户")
     >>> answers["derived.guarantee_type"], round(answers["derived.annual_disposable"])
-    ('活体', 49980)
+    ('保证人', 49980)
     """
     card = load_scorecard(scorecard)
     facts = _facts(case)
@@ -251,7 +251,7 @@ def rate(case: Case, scorecard: str | Path | Scorecard = "business", overrides: 
     >>> import microloan_sim as ml
     >>> r = rate(ml.casebook.load_case("C03"), "农户")
     >>> r.score, r.grade, r.credit_line
-    (87.0, 'AA', 79900.0)
+    (85.0, 'AA', 79900.0)
     >>> rate(ml.casebook.load_case("C03"), "小微企业")
     Traceback (most recent call last):
     ...
