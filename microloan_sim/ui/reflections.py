@@ -183,11 +183,11 @@ def reflection(reflection_id: str, *, show_prompt: bool = False) -> widgets.VBox
                            layout=widgets.Layout(width="95%", max_width="820px"))
     box.add_class("ml-reflection-input")
     button = widgets.Button(description=SHOW, disabled=True,
-                            layout=widgets.Layout(width="auto"))
+                            layout=widgets.Layout(width="auto", align_self="flex-start"))
     button.add_class("ml-reflection-button")
     note = widgets.HTML(f"<span class='ml-reflection-note'>{NOTE_BEFORE}</span>")
     note.add_class("ml-reflection-note-box")
-    answer = widgets.HTML("")
+    answer = widgets.HTML("", layout=widgets.Layout(width="95%", max_width="820px"))
     answer.add_class("ml-reflection-answer")
 
     def typed(_change: object = None) -> None:
