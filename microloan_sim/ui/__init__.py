@@ -16,6 +16,7 @@ DASHBOARDS = {
     "scorecard_explorer": "rating",
     "approval_explorer": "rating",
     "sizing_calculator": "sizing",
+    "reflection": "reflections",
     "product_comparator": "products",
     "schedule_explorer": "products",
     "revolving_explorer": "products",
