@@ -38,6 +38,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from .._data import data_path, file_stamp, load_yaml_mapping, validate_model
 from ..errors import InputError
+from .records import Attempt
 
 #: File name of the policy, both in the package's data folder and in the gradebook's data directory.
 POLICY_FILE = "grading_policy.yaml"
@@ -268,6 +269,59 @@ def full_feedback(policy: GradingPolicy, attempt: int, moment: datetime | None =
     [False, False, True]
     """
     return attempt >= policy.attempts or (moment is not None and policy.closed(moment))
+
+
+def counted_attempts(policy: GradingPolicy, group: Sequence[Attempt]) -> list[Attempt]:
+    """The attempts of one learner × exercise (oldest first) that count under ``policy``."""
+    flags = counted_flags(policy, [attempt.submitted_at for attempt in group])
+    return [attempt for attempt, counts in zip(group, flags) if counts]
+
+
+def attempt_that_counts(policy: GradingPolicy, group: Sequence[Attempt]) -> Attempt | None:
+    """The attempt whose score counts: the last counted one, or the best (ties: the earliest); ``None`` when
+    no attempt counts (all after the deadline)."""
+    counted = counted_attempts(policy, group)
+    if not counted:
+        return None
+    if policy.counts == "last":
+        return counted[-1]
+    return max(counted, key=lambda attempt: (attempt.score, -counted.index(attempt)))
+
+
+def uncounted_reason(policy: GradingPolicy, number: int, attempt: Attempt) -> str:
+    """Why attempt number ``number`` of a learner does not count (Chinese)."""
+    if policy.closed(attempt.submitted_at):
+        assert policy.deadline is not None
+        why = f"晚于截止时间 {deadline_text(policy.deadline)}"
+    else:
+        why = f"超过提交次数上限（{policy.attempts} 次）"
+    return f"学员 {attempt.learner_id} 的 {attempt.exercise_id} 第 {number} 次提交{why}"
+
+
+def uncounted_imports(book: PolicyBook, attempts: Sequence[Attempt], imported: set[int]) -> list[str]:
+    """Why each of the ``imported`` submissions (ids) does not count, for the import summary."""
+    groups: dict[tuple[str, str], list[Attempt]] = {}
+    for attempt in attempts:  # oldest first
+        groups.setdefault((attempt.learner_id, attempt.exercise_id), []).append(attempt)
+    reasons = []
+    for (_, exercise_id), group in sorted(groups.items()):
+        policy = book.for_exercise(exercise_id)
+        flags = counted_flags(policy, [attempt.submitted_at for attempt in group])
+        reasons += [uncounted_reason(policy, number, attempt)
+                    for number, (attempt, counts) in enumerate(zip(group, flags), start=1)
+                    if not counts and attempt.submission_id in imported]
+    return reasons
+
+
+def check_exercise_ids(book: PolicyBook, exists: Callable[[str], object]) -> PolicyBook:
+    """Refuse an instructor file that names an exercise that does not exist (a typo would be ignored)."""
+    for exercise_id in sorted(book.overridden):
+        try:
+            exists(exercise_id)
+        except (InputError, KeyError, LookupError):
+            raise InputError(f"没有编号为“{exercise_id}”的练习", field=f"exercises.{exercise_id}",
+                             file=str(book.instructor_file)) from None
+    return book
 
 
 # --------------------------------------------------------------------------- Chinese text
