@@ -352,6 +352,29 @@ def policy_line(policy: GradingPolicy, attempt: int) -> str:
     return (f"第 {attempt} 次提交，共 {policy.attempts} 次；计分方式：{COUNTS_LABELS[policy.counts]}；{deadline}")
 
 
+def next_attempt_text(policy: GradingPolicy, used: int | None, moment: datetime) -> str:
+    """What the form says before a submission: the next attempt's number (``used`` recorded so far; ``None``
+    while the learner is unknown), the counting rule and the deadline, or why no attempt is left.
+
+    Examples
+    --------
+    >>> from datetime import timezone
+    >>> now = datetime(2026, 6, 1, tzinfo=timezone.utc)
+    >>> next_attempt_text(GradingPolicy(), 1, now)
+    '本次将是第 2 次提交，共 3 次；计分方式：以最后一次为准；不设截止时间'
+    >>> next_attempt_text(GradingPolicy(), 3, now)
+    '3 次提交机会已用完；计分方式：以最后一次为准；不设截止时间'
+    """
+    rule = policy_line(policy, 1).split("；", 1)[1]
+    if policy.closed(moment):
+        return f"已过截止时间，不能再提交；{rule}"
+    if used is None:
+        return f"每位学员共 {policy.attempts} 次提交机会；{rule}"
+    if used >= policy.attempts:
+        return f"{policy.attempts} 次提交机会已用完；{rule}"
+    return f"本次将是{policy_line(policy, used + 1)}"
+
+
 def reveal_text(policy: GradingPolicy) -> str:
     """What the learner sees before the last attempt, e.g. ``选择题：否；金额题、数值题、比率题：是（只显示对错）``."""
     shown = [KIND_LABELS[k] for k in REVEALABLE_KINDS if getattr(policy.reveal_before_last, k)]

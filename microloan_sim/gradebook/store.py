@@ -766,8 +766,10 @@ def record_attempt(learner_id: str, answers: dict[str, Any], result: ResultLike)
     return book._commit(prepared).confirmation()
 
 
-def attempt_status(learner_id: str, exercise_id: str) -> tuple[int, GradingPolicy]:
-    """For the exercise forms: how many attempts the learner has recorded, and the exercise's policy."""
+def attempt_status(learner_id: str | None, exercise_id: str) -> tuple[int, GradingPolicy]:
+    """For the exercise forms: how many attempts the learner has recorded (0 for ``None``) and the policy."""
+    if learner_id is None:  # the rules only: no need to open the database
+        return 0, check_exercise_ids(load_policies(data_dir()), _default_registry().get).for_exercise(exercise_id)
     book = default_gradebook()
     return len(book.learner_attempts(learner_id, exercise_id)), book.policy(exercise_id)
 
