@@ -220,7 +220,12 @@ def _load(package: Path, _package_stamp: int, override: Path | None, _stamp: int
 
 
 def _read(path: Path, name: str) -> _PolicyFile:
-    raw = load_yaml_mapping(path, display_name=name)
+    try:
+        raw = load_yaml_mapping(path, display_name=name)
+    except InputError as exc:  # a YAML syntax error names the bare file name: name the whole path
+        if exc.file in (None, name):
+            raise
+        raise InputError(str(exc).removeprefix(f"文件 {exc.file}："), file=name) from None
     if raw.get("exercises") is None:
         raw = {**raw, "exercises": {}}
     parsed: _PolicyFile = validate_model(_PolicyFile, raw, file=name)

@@ -282,7 +282,7 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
         describe_rules(who)
         extra = "".join(f"<p class='ml-attempt-note'>{html.escape(text)}</p>" for text in (note, line) if text)
         later = exercises.consequence(exercise.id, answers, who)
-        if later is None or hidden:  # the replayed decision would tell a hidden choice apart
+        if later is None:  # the replay shows what the decision leads to, never whether an item is right
             replace_output(feedback, feedback_view(result, hidden) + extra)
             return
         from .performance import arrears_chart
