@@ -570,7 +570,8 @@ class Gradebook:
         """Class overview: one row per learner × exercise (attempts, best and latest total, max, pending).
 
         Columns: ``learner_id exercise_id exercise_title attempts best_score latest_score max_score best_share
-        last_submitted_at pending_manual``.
+        last_submitted_at pending_manual counts counted_score counted_share uncounted``; the last four come
+        from the grading policy (计分方式, the score that counts, its share, attempts that do not count).
         """
         return _overview(self._attempts(), self.policies().for_exercise)
 
@@ -579,8 +580,8 @@ class Gradebook:
         """Share of learners who got each item right ("within_tolerance" counts as right).
 
         By default each learner's attempt that counts under the grading policy counts once
-        (``attempts="all"``: every attempt). A manual item counts as right when the instructor gave it full points, and is left out
-        (column ``pending``) until scored.
+        (``attempts="all"``: every attempt). A manual item counts as right when the instructor gave it full
+        points, and is left out (column ``pending``) until scored.
         """
         if attempts not in ("latest", "all"):
             raise InputError("只能是 latest 或 all", field="attempts")
