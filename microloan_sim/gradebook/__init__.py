@@ -27,6 +27,13 @@ Manual items
     :meth:`Gradebook.set_manual_score`; every total shown afterwards includes those points. Every change is
     also written to ``manual-scores.json`` beside the database (keyed by receipt id).
 
+Grading policy
+    Per exercise (:class:`GradingPolicy`): how many attempts, what the form shows before the last one, whether
+    the best or the last counts, and a deadline; defaults in ``data/grading_policy.yaml``, overridden by
+    ``grading_policy.yaml`` in the data directory. A submission past the limit or the deadline is refused
+    (:class:`AttemptRefused`, nothing recorded); imported receipts beyond it are stored and reported but not
+    counted. The overview, exports and reports carry the score that counts (计分得分) and its rule.
+
 Losing nothing
     The receipt is on disk (fsync'd, atomic rename) before anything waits for the database; opening the
     gradebook imports receipts whose rows are missing. A damaged, truncated or vanished SQLite file raises
@@ -43,6 +50,8 @@ underscore are private to the package):
 * :mod:`~microloan_sim.gradebook.records` — what grading hands in (protocols) and what queries hand back;
 * :mod:`~microloan_sim.gradebook.receipts` — signing, writing, reading and checking receipts;
 * :mod:`~microloan_sim.gradebook.reports` — overview, item difficulty, HTML report, CSV / xlsx writers;
+* :mod:`~microloan_sim.gradebook.policy` — grading policy per exercise (attempts, feedback before the last
+  attempt, best or last, deadline) from ``data/grading_policy.yaml`` and the instructor's override;
 * :mod:`~microloan_sim.gradebook.store` — :class:`Gradebook`, :class:`LearnerView`, the default gradebook;
 * :mod:`~microloan_sim.gradebook.integrity` — damaged-database detection (marker, header, quick_check);
 * :mod:`~microloan_sim.gradebook.backup` — the manual-score backup;
@@ -76,6 +85,7 @@ from .backup import BACKUP_FILE
 from .config import DB_FILE, KEY_FILE, course_key, data_dir, database_url
 from .database import manual_scores, metadata, submissions
 from .integrity import GradebookDamagedError
+from .policy import POLICY_FILE, AttemptRefused, GradingPolicy, PolicyBook, load_policies, policy_table
 from .receipts import (
     RECEIPT_FORMAT,
     RECEIPT_VERSION,
@@ -93,6 +103,7 @@ from .store import (
     Gradebook,
     LearnerView,
     Source,
+    attempt_status,
     default_gradebook,
     export,
     import_receipts,
@@ -102,7 +113,8 @@ from .store import (
 )
 
 __all__ = [
-    "Attempt", "Gradebook", "GradebookDamagedError", "ImportSummary", "LearnerView", "RebuildReport",
+    "Attempt", "AttemptRefused", "Gradebook", "GradingPolicy", "PolicyBook", "attempt_status", "load_policies",
+    "policy_table", "GradebookDamagedError", "ImportSummary", "LearnerView", "RebuildReport",
     "Submission", "course_key", "data_dir", "database_url", "default_gradebook", "export", "import_receipts",
     "learner_report_html", "normalize_learner_id", "open_gradebook", "rebuild_gradebook", "record_attempt",
     "safe_file_name",

@@ -60,6 +60,8 @@ class ImportSummary:
     imported: list[ImportedReceipt] = field(default_factory=list)
     rejected: list[RejectedReceipt] = field(default_factory=list)
     duplicates: list[str] = field(default_factory=list)
+    #: Imported attempts the grading policy does not count (beyond the attempt limit, after the deadline).
+    uncounted: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> list[ImportedReceipt]:
@@ -74,6 +76,7 @@ class ImportSummary:
         out += [f"拒收：{item.reason}" for item in self.rejected]
         out += [f"分数已按重新评分记录：{item.file}（学员 {item.learner_id}，{item.exercise_id}）："
                 f"回执上为 {_fmt(item.claimed_score)}，重新评分为 {_fmt(item.score)}" for item in self.changed]
+        out += [f"已导入但不计分：{reason}" for reason in self.uncounted]
         return out
 
     def __str__(self) -> str:

@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from ._common import _json_safe
+from ._common import _aware, _json_safe
 
 
 class ItemLike(Protocol):
@@ -133,3 +133,27 @@ def _item_dict(item: ItemLike) -> dict[str, Any]:
     return {"item_id": str(item.item_id), "label": str(item.label), "status": str(item.status),
             "points": float(item.points), "max_points": float(item.max_points), "hint": str(item.hint or ""),
             "given": _json_safe(item.given)}
+
+
+def _attempt(row: Any, manual: dict[tuple[int, str], Any]) -> Attempt:
+    items = []
+    auto = float(row.score)
+    extra = 0.0
+    for stored in row._mapping["items"]:
+        item = dict(stored)
+        if item["status"] == "manual":
+            auto -= float(item["points"])  # in case a grader ever pre-scores manual items
+            scored = manual.get((row.id, item["item_id"]))
+            item["manual_points"] = None if scored is None else float(scored.points)
+            item["grader"] = None if scored is None else scored.grader
+            item["note"] = "" if scored is None else scored.note
+            item["points"] = 0.0 if scored is None else float(scored.points)
+            extra += item["points"]
+        items.append(item)
+    return Attempt(
+        submission_id=int(row.id), learner_id=row.learner_id, exercise_id=row.exercise_id,
+        exercise_title=row.exercise_title, variant=None if row.variant is None else int(row.variant),
+        auto_score=round(auto, 6), manual_points=round(extra, 6), max_score=float(row.max_score),
+        claimed_score=None if row.claimed_score is None else float(row.claimed_score),
+        submitted_at=_aware(row.submitted_at), source=row.source, items=tuple(items), answers=dict(row.answers),
+        receipt_id=row.receipt_id)

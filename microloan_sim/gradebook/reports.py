@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._common import _fmt, _now
+from .policy import COUNTS_LABELS, GradingPolicy, PolicyLookup, attempt_that_counts, counted_flags
 from .records import Attempt
 
 if TYPE_CHECKING:
@@ -30,7 +31,13 @@ CHINESE_HEADERS: dict[str, str] = {
     "submission_id": "提交编号", "item_id": "题目编号", "label": "题目", "status": "结果", "points": "得分",
     "max_points": "本题满分", "given": "作答", "note": "讲师评语", "judged": "已判题人次", "correct": "答对人次",
     "share_correct": "答对比例", "pending": "待评分人次", "submitted_at": "提交时间（UTC）",
+    "counts": "计分方式", "counted_score": "计分得分", "counted_share": "计分得分率", "uncounted": "不计分提交次数",
 }
+
+
+def _legacy_policy(_exercise_id: str) -> GradingPolicy:
+    """Every attempt counts and the best one is the score (the gradebook before grading policies)."""
+    return GradingPolicy(attempts=1000, counts="best")
 
 
 # --------------------------------------------------------------------------- tables
@@ -51,26 +58,48 @@ def _best_per_pair(attempts: Sequence[Attempt]) -> list[Attempt]:
     return sorted(best.values(), key=lambda a: (a.learner_id, a.exercise_id))
 
 
+def _groups(attempts: Sequence[Attempt]) -> dict[tuple[str, str], list[Attempt]]:
+    groups: dict[tuple[str, str], list[Attempt]] = {}
+    for attempt in attempts:  # oldest first
+        groups.setdefault((attempt.learner_id, attempt.exercise_id), []).append(attempt)
+    return dict(sorted(groups.items()))
+
+
+def _counted_per_pair(attempts: Sequence[Attempt], policy_of: PolicyLookup | None = None) -> list[Attempt]:
+    """Per learner × exercise, the attempt whose score counts under the grading policy."""
+    lookup = policy_of or _legacy_policy
+    chosen = (attempt_that_counts(lookup(exercise), group) for (_, exercise), group in _groups(attempts).items())
+    return [attempt for attempt in chosen if attempt is not None]
+
+
 _OVERVIEW_COLUMNS = ["learner_id", "exercise_id", "exercise_title", "attempts", "best_score", "latest_score",
-                     "max_score", "best_share", "last_submitted_at", "pending_manual"]
+                     "max_score", "best_share", "last_submitted_at", "pending_manual", "counts", "counted_score",
+                     "counted_share", "uncounted"]
 
 
-def _overview(attempts: Sequence[Attempt]) -> pd.DataFrame:
+def _overview(attempts: Sequence[Attempt], policy_of: PolicyLookup | None = None) -> pd.DataFrame:
+    """One row per learner × exercise; ``counted_score`` is the score that counts under the grading policy
+    (``counts`` says which: the last or the best of the attempts within the limit and by the deadline)."""
     import pandas as pd
 
-    groups: dict[tuple[str, str], list[Attempt]] = {}
-    for attempt in attempts:
-        groups.setdefault((attempt.learner_id, attempt.exercise_id), []).append(attempt)
+    lookup = policy_of or _legacy_policy
+    policies: dict[str, GradingPolicy] = {}
     rows = []
-    for (learner, exercise), group in sorted(groups.items()):
+    for (learner, exercise), group in _groups(attempts).items():
+        policy = policies.setdefault(exercise, lookup(exercise))
         latest = group[-1]
         best = max(a.score for a in group)
+        chosen = attempt_that_counts(policy, group)
+        counted = 0.0 if chosen is None else chosen.score
         rows.append({"learner_id": learner, "exercise_id": exercise, "exercise_title": latest.exercise_title,
                      "attempts": len(group), "best_score": best, "latest_score": latest.score,
                      "max_score": latest.max_score,
                      "best_share": round(best / latest.max_score, 4) if latest.max_score else 0.0,
                      "last_submitted_at": latest.submitted_at,
-                     "pending_manual": sum(a.pending_manual for a in group)})
+                     "pending_manual": sum(a.pending_manual for a in group),
+                     "counts": COUNTS_LABELS[policy.counts], "counted_score": counted,
+                     "counted_share": round(counted / latest.max_score, 4) if latest.max_score else 0.0,
+                     "uncounted": counted_flags(policy, [a.submitted_at for a in group]).count(False)})
     return pd.DataFrame(rows, columns=_OVERVIEW_COLUMNS)
 
 
@@ -202,7 +231,7 @@ th{background:#f3f3f3}td.num{text-align:right}.correct,.within_tolerance,.manual
 """
 
 
-def _report_html(learner_id: str, attempts: Sequence[Attempt]) -> str:
+def _report_html(learner_id: str, attempts: Sequence[Attempt], policy_of: PolicyLookup | None = None) -> str:
     e = html.escape
     generated = _now().astimezone().strftime("%Y-%m-%d %H:%M（%Z）")
     parts = ["<!DOCTYPE html>", '<html lang="zh-CN"><head><meta charset="utf-8">',
@@ -211,13 +240,15 @@ def _report_html(learner_id: str, attempts: Sequence[Attempt]) -> str:
     if not attempts:
         parts.append("<p>暂无提交记录。</p></body></html>")
         return "\n".join(parts)
-    summary = _overview(attempts)
+    lookup = policy_of or _legacy_policy
+    summary = _overview(attempts, lookup)
     parts.append("<h2>总览</h2><table><thead><tr><th>练习</th><th>提交次数</th><th>最高得分</th>"
-                 "<th>最近一次得分</th><th>满分</th></tr></thead><tbody>")
+                 "<th>最近一次得分</th><th>计分得分</th><th>计分方式</th><th>满分</th></tr></thead><tbody>")
     for row in summary.to_dict("records"):
         parts.append(f"<tr><td>{e(str(row['exercise_id']))} {e(str(row['exercise_title']))}</td>"
                      f"<td class='num'>{row['attempts']}</td><td class='num'>{_fmt(row['best_score'])}</td>"
                      f"<td class='num'>{_fmt(row['latest_score'])}</td>"
+                     f"<td class='num'>{_fmt(row['counted_score'])}</td><td>{e(str(row['counts']))}</td>"
                      f"<td class='num'>{_fmt(row['max_score'])}</td></tr>")
     parts.append("</tbody></table>")
     by_exercise: dict[str, list[Attempt]] = {}
@@ -225,9 +256,11 @@ def _report_html(learner_id: str, attempts: Sequence[Attempt]) -> str:
         by_exercise.setdefault(attempt.exercise_id, []).append(attempt)
     for exercise_id, group in sorted(by_exercise.items()):
         parts.append(f"<h2>{e(exercise_id)} {e(group[-1].exercise_title)}</h2>")
+        flags = counted_flags(lookup(exercise_id), [attempt.submitted_at for attempt in group])
         for number, attempt in reversed(list(enumerate(group, start=1))):
             when = attempt.submitted_at.astimezone().strftime("%Y-%m-%d %H:%M")
             pending = f"（另有 {attempt.pending_manual} 题待讲师评分）" if attempt.pending_manual else ""
+            pending += "" if flags[number - 1] else "（超过次数或晚于截止时间，不计分）"
             parts.append(f"<h3>第 {number} 次提交 · {e(when)} · 得分 {_fmt(attempt.score)} / "
                          f"{_fmt(attempt.max_score)}{e(pending)}</h3>")
             parts.append("<table><thead><tr><th>题目</th><th>你的答案</th><th>结果</th><th>得分</th>"

@@ -43,17 +43,27 @@ from .receipts import (
     _validate_receipt,
     _write_receipt,
 )
+from .policy import (
+    AttemptRefused,
+    GradingPolicy,
+    PolicyBook,
+    check_exercise_ids,
+    check_open,
+    load_policies,
+    uncounted_imports,
+)
 from .records import (
     Attempt,
     ExerciseLike,
     Registry,
     ResultLike,
     Submission,
+    _attempt,
     _default_registry,
     _item_dict,
 )
 from .reports import (
-    _best_per_pair,
+    _counted_per_pair,
     _difficulty,
     _item_rows,
     _latest_per_pair,
@@ -227,6 +237,15 @@ class Gradebook:
             raise InputError(f"没有编号为“{exercise_id}”的练习", field="exercise_id" if file else "练习编号",
                              file=file) from None
 
+    def policies(self) -> PolicyBook:
+        """The grading policies in force: the package's defaults and ``grading_policy.yaml`` in the data
+        directory (re-read when edited; a broken file or an unknown exercise id is an :class:`InputError`)."""
+        return check_exercise_ids(load_policies(self.data_dir), self.registry.get)
+
+    def policy(self, exercise_id: str) -> GradingPolicy:
+        """The grading policy of one exercise (attempts, feedback before the last one, counting, deadline)."""
+        return self.policies().for_exercise(str(exercise_id))
+
     def _title(self, exercise_id: str) -> str:
         try:
             return str(self.registry.get(exercise_id).title)
@@ -258,6 +277,11 @@ class Gradebook:
 
     def _commit(self, prepared: _Prepared, source: Source = "dashboard") -> Submission:
         receipt, result = prepared.receipt, prepared.result
+        try:  # the trusted side: past the attempt limit or the deadline nothing is recorded
+            policy = self.policy(result.exercise_id)
+        except InputError as exc:
+            prepared.path.unlink(missing_ok=True)
+            raise AttemptRefused(f"评分规则有误，本次提交没有记录（答案仍在表单中），请告诉讲师：{exc}") from None
         row = {
             "learner_id": prepared.learner_id, "exercise_id": result.exercise_id,
             "exercise_title": self._title(result.exercise_id), "variant": result.variant,
@@ -268,7 +292,11 @@ class Gradebook:
             "app_version": receipt["app_version"],
         }
         try:
-            submission_id, attempt, first = self._write(lambda connection: self._insert(connection, row))
+            submission_id, attempt, first = self._write(lambda connection: self._insert(connection, row, policy))
+        except AttemptRefused:
+            if prepared.saved:
+                prepared.path.unlink(missing_ok=True)
+            raise
         except SQLAlchemyError:
             if not prepared.saved:
                 raise InputError("成绩册和回执都无法写入，本次提交没有保存，请告诉讲师（答案仍在表单中）",
@@ -286,9 +314,11 @@ class Gradebook:
                           float(result.max_score), path, prepared.saved, duplicate)
 
     @staticmethod
-    def _insert(connection: Connection, row: dict[str, Any]) -> tuple[int, int, tuple[str, datetime] | None]:
+    def _insert(connection: Connection, row: dict[str, Any],
+                policy: GradingPolicy | None = None) -> tuple[int, int, tuple[str, datetime] | None]:
         """Insert the row unless it is there already or repeats the latest attempt within the double-click
-        window; returns (row id, attempt number, (receipt id, time) of the first attempt for a repeat)."""
+        window; returns (row id, attempt number, (receipt id, time) of the first attempt for a repeat).
+        Past the policy's attempt limit or deadline: :class:`AttemptRefused` (checked in the same transaction)."""
         def attempt_number(submission_id: int) -> int:
             return int(connection.execute(
                 select(func.count()).select_from(submissions).where(
@@ -308,6 +338,8 @@ class Gradebook:
                 and latest.variant == row["variant"] \
                 and 0 <= (row["submitted_at"] - latest.submitted_at).total_seconds() < DOUBLE_SUBMIT_SECONDS:
             return int(latest.id), attempt_number(int(latest.id)), (str(latest.receipt_id), latest.submitted_at)
+        if policy is not None:
+            check_open(policy, 0 if latest is None else attempt_number(int(latest.id)), _aware(row["submitted_at"]))
         submission_id = _new_id(connection.execute(submissions.insert().values(**row)))
         return submission_id, attempt_number(submission_id), None
 
@@ -358,6 +390,9 @@ class Gradebook:
             if on_progress is not None:
                 on_progress(done, len(files))
         self._flush(batch, summary)
+        if summary.imported:  # reported, stored, not counted: the policy applies when the gradebook is read
+            summary.uncounted += uncounted_imports(self.policies(), self._attempts(),
+                                                   {item.submission_id for item in summary.imported})
         return summary
 
     def _regraded_row(self, file: Path, known: dict[str, str | None],
@@ -535,23 +570,24 @@ class Gradebook:
         """Class overview: one row per learner × exercise (attempts, best and latest total, max, pending).
 
         Columns: ``learner_id exercise_id exercise_title attempts best_score latest_score max_score best_share
-        last_submitted_at pending_manual``.
+        last_submitted_at pending_manual counts counted_score counted_share uncounted``; the last four come
+        from the grading policy (计分方式, the score that counts, its share, attempts that do not count).
         """
-        return _overview(self._attempts())
+        return _overview(self._attempts(), self.policies().for_exercise)
 
     def item_difficulty(self, exercise_id: str | None = None, *,
                         attempts: Literal["latest", "all"] = "latest") -> pd.DataFrame:
         """Share of learners who got each item right ("within_tolerance" counts as right).
 
-        By default each learner's latest attempt per exercise counts once (``attempts="all"``: every
-        attempt). A manual item counts as right when the instructor gave it full points, and is left out
-        (column ``pending``) until scored.
+        By default each learner's attempt that counts under the grading policy counts once
+        (``attempts="all"``: every attempt). A manual item counts as right when the instructor gave it full
+        points, and is left out (column ``pending``) until scored.
         """
         if attempts not in ("latest", "all"):
             raise InputError("只能是 latest 或 all", field="attempts")
         chosen = self._attempts(exercise_id=exercise_id)
         if attempts == "latest":
-            chosen = list(_latest_per_pair(chosen).values())
+            chosen = _counted_per_pair(chosen, self.policies().for_exercise)
         return _difficulty(chosen)
 
     def pending_manual(self) -> pd.DataFrame:
@@ -571,9 +607,10 @@ class Gradebook:
 
     # ----------------------------------------------------------------- exports
     def export(self, path: str | Path, format: str = "csv", *, on_progress: Progress | None = None) -> Path:
-        """Write the gradebook: one row per learner × exercise with the best score (Chinese headers).
+        """Write the gradebook: one row per learner × exercise (Chinese headers) with the best and the latest
+        score and the score that counts (计分得分) with its rule (计分方式, from the grading policy).
 
-        ``xlsx`` adds the sheets 逐题得分 (items of each best attempt) and 题目难度 (item difficulty).
+        ``xlsx`` adds the sheets 逐题得分 (items of each attempt that counts) and 题目难度 (item difficulty).
         CSV is UTF-8 with a BOM so that Excel shows the Chinese; text that a spreadsheet would run as a
         formula (starting with ``= + - @``) is written as plain text.
 
@@ -583,14 +620,15 @@ class Gradebook:
         >>> with Gradebook(data_dir=tempfile.mkdtemp()) as book:
         ...     out = book.export(book.data_dir / "成绩册.csv")
         >>> out.read_text(encoding="utf-8-sig").splitlines()[0]
-        '学员编号,练习编号,练习名称,提交次数,最高得分,最近一次得分,满分,最高得分率,最近提交时间（UTC）,待讲师评分题数'
+        '学员编号,练习编号,练习名称,提交次数,最高得分,最近一次得分,满分,最高得分率,最近提交时间（UTC）,待讲师评分题数,计分方式,计分得分,计分得分率,不计分提交次数'
         """
         kind = str(format).lower().lstrip(".")
         if kind not in ("csv", "xlsx"):
             raise InputError(f"只支持 csv 或 xlsx（收到“{format}”）", field="格式")
         target = Path(path)
         attempts = self._attempts()
-        summary = _overview(attempts)
+        policy_of = self.policies().for_exercise
+        summary = _overview(attempts, policy_of)
         try:
             if target.parent == self.data_dir / "exports":
                 _private_dir(self.data_dir)
@@ -600,9 +638,9 @@ class Gradebook:
             if kind == "csv":
                 _write_csv(target, summary, on_progress)
             else:
-                best = _best_per_pair(attempts)
-                _write_xlsx(target, [("成绩册", summary), ("逐题得分", _item_rows(best)),
-                                     ("题目难度", _difficulty(list(_latest_per_pair(attempts).values())))],
+                counted = _counted_per_pair(attempts, policy_of)
+                _write_xlsx(target, [("成绩册", summary), ("逐题得分", _item_rows(counted)),
+                                     ("题目难度", _difficulty(counted))],
                             on_progress)
             os.chmod(target, 0o600)  # learners' names and scores
         except OSError as exc:
@@ -612,7 +650,7 @@ class Gradebook:
     def learner_report_html(self, learner_id: str) -> str:
         """Self-contained HTML feedback report for one learner (Chinese, every value escaped)."""
         who = _check_learner_id(learner_id)
-        return _report_html(who, self._attempts(learner_id=who))
+        return _report_html(who, self._attempts(learner_id=who), self.policies().for_exercise)
 
 
 class LearnerView:
@@ -643,40 +681,14 @@ class LearnerView:
 
     def summary(self) -> pd.DataFrame:
         """Per exercise: attempts, best and latest score."""
-        return _overview(self.attempts())
+        return _overview(self.attempts(), self._book.policies().for_exercise)
 
     def submit(self, exercise_id: str, answers: dict[str, Any]) -> Submission:
         """Grade and record an attempt for this learner (on their own variant)."""
         return self._book.submit(self.learner_id, exercise_id, answers)
 
     def report_html(self) -> str:
-        return _report_html(self.learner_id, self.attempts())
-
-
-# --------------------------------------------------------------------------- rows to attempts
-
-def _attempt(row: Any, manual: dict[tuple[int, str], Any]) -> Attempt:
-    items = []
-    auto = float(row.score)
-    extra = 0.0
-    for stored in row._mapping["items"]:
-        item = dict(stored)
-        if item["status"] == "manual":
-            auto -= float(item["points"])  # in case a grader ever pre-scores manual items
-            scored = manual.get((row.id, item["item_id"]))
-            item["manual_points"] = None if scored is None else float(scored.points)
-            item["grader"] = None if scored is None else scored.grader
-            item["note"] = "" if scored is None else scored.note
-            item["points"] = 0.0 if scored is None else float(scored.points)
-            extra += item["points"]
-        items.append(item)
-    return Attempt(
-        submission_id=int(row.id), learner_id=row.learner_id, exercise_id=row.exercise_id,
-        exercise_title=row.exercise_title, variant=None if row.variant is None else int(row.variant),
-        auto_score=round(auto, 6), manual_points=round(extra, 6), max_score=float(row.max_score),
-        claimed_score=None if row.claimed_score is None else float(row.claimed_score),
-        submitted_at=_aware(row.submitted_at), source=row.source, items=tuple(items), answers=dict(row.answers),
-        receipt_id=row.receipt_id)
+        return _report_html(self.learner_id, self.attempts(), self._book.policies().for_exercise)
 
 
 # --------------------------------------------------------------------------- module-level conveniences
@@ -753,6 +765,14 @@ def record_attempt(learner_id: str, answers: dict[str, Any], result: ResultLike)
         raise InputError(f"成绩册暂时无法打开；本次提交已保存为回执 {prepared.path.name}，请告诉讲师",
                          field="提交") from None
     return book._commit(prepared).confirmation()
+
+
+def attempt_status(learner_id: str | None, exercise_id: str) -> tuple[int, GradingPolicy]:
+    """For the exercise forms: how many attempts the learner has recorded (0 for ``None``) and the policy."""
+    if learner_id is None:  # the rules only: no need to open the database
+        return 0, check_exercise_ids(load_policies(data_dir()), _default_registry().get).for_exercise(exercise_id)
+    book = default_gradebook()
+    return len(book.learner_attempts(learner_id, exercise_id)), book.policy(exercise_id)
 
 
 def import_receipts(paths: Iterable[str | Path]) -> ImportSummary:

@@ -8,13 +8,19 @@ the login, and the kernel reads it from its own environment at the moment the an
 form then shows the id and has no box for it: a widget's value is never trusted for identity, since a
 learner can rewrite any widget's state (even a disabled box) through widget messages from their own page.
 Self-study without a hub keeps the typed learner id, which only picks the learner's case variant.
+
+Grading policy: the gradebook enforces the exercise's :class:`~microloan_sim.gradebook.GradingPolicy` (attempt
+limit, deadline); the form says which attempt this is and, before the last one, shows only what the policy
+allows (choice items: "已提交", no right/wrong and no total). A refused submission shows the reason and no
+feedback; the answers stay in the boxes.
 """
 from __future__ import annotations
 
 import html
 import os
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Collection
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as widgets
 import pandas as pd
@@ -23,10 +29,15 @@ from .. import casebook, exercises
 from ..errors import InputError
 from ..exercises import GradeResult
 from ..labels import CANONICAL_STORY_NOTE, label
-from ._common import TABLE_CSS, replace_output, safe, table_html
+from ._common import TABLE_CSS, error_html, replace_output, safe, table_html
+
+if TYPE_CHECKING:
+    from ..gradebook.policy import GradingPolicy
 
 #: recorder(learner_id, answers, result) -> short Chinese confirmation, e.g. "已记录（第 2 次提交）"
 Recorder = Callable[[str, dict[str, Any], GradeResult], str]
+#: status(learner_id or None, exercise_id) -> (attempts recorded so far, the exercise's grading policy)
+AttemptStatus = Callable[[str | None, str], "tuple[int, GradingPolicy]"]
 _STATUS_CSS = {"correct": "ml-verdict-ok", "within_tolerance": "ml-verdict-warn", "wrong": "ml-verdict-bad",
                "missing": "ml-verdict-bad", "manual": "ml-verdict-warn"}
 _STATUS_MARK = {"correct": "✓", "within_tolerance": "≈", "wrong": "✗", "missing": "✗", "manual": "…"}
@@ -64,6 +75,16 @@ def default_recorder() -> Recorder | None:
     return recorder if callable(recorder) else None
 
 
+def default_status() -> AttemptStatus | None:
+    """The gradebook's attempt count and grading policy for the forms (``None`` without a gradebook)."""
+    try:
+        from .. import gradebook
+    except ImportError:
+        return None
+    status = getattr(gradebook, "attempt_status", None)
+    return status if callable(status) else None
+
+
 def documents_view(case: casebook.Case) -> str:
     """HTML of the documents a learner works from: interview, opening balance sheet, monthly records."""
     opening = case.opening.model_dump()
@@ -88,17 +109,38 @@ def briefing_view(briefing: exercises.Briefing) -> str:
     return f"<p class='ml-briefing'>{html.escape(briefing.note)}</p>{tables}"
 
 
-def feedback_view(result: GradeResult) -> str:
-    """HTML table of per-item feedback with the total score."""
+def feedback_view(result: GradeResult, hidden: Collection[str] = ()) -> str:
+    """HTML table of per-item feedback with the total score.
+
+    Answered items in ``hidden`` (before the last attempt, per the grading policy) show only "已提交": no
+    right/wrong, no points, no hint, and the total is not shown either (it would give them away).
+
+    Examples
+    --------
+    >>> ex = exercises.get("ex06")
+    >>> result = ex.grade({"grade": "AAA", "decision": "拒绝"}, "学员-01")
+    >>> page = feedback_view(result, hidden={"grade", "decision", "cheapest_product"})
+    >>> "已提交" in page, "错误" in page or "正确" in page, "得分：" in page
+    (True, False, False)
+    """
     rows = []
+    concealed = [item for item in result.items if item.item_id in hidden and item.status != "missing"]
     for item in result.items:
+        if item in concealed:
+            given = html.escape(str(item.given))
+            rows.append(f"<tr><td>{html.escape(item.label)}</td><td class='num'>{given}</td>"
+                        "<td class='ml-verdict-hidden'>已提交</td><td class='num'>最后一次提交后显示</td>"
+                        "<td style='max-width:520px'>对错和提示在最后一次提交后显示。</td></tr>")
+            continue
         css = _STATUS_CSS[item.status]
         given = "" if item.given is None else html.escape(str(item.given))
         rows.append(f"<tr><td>{html.escape(item.label)}</td><td class='num'>{given}</td>"
                     f"<td class='{css}'>{_STATUS_MARK[item.status]} {item.status_label}</td>"
                     f"<td class='num'>{item.points:g} / {item.max_points:g}</td>"
                     f"<td style='max-width:520px'>{html.escape(item.hint)}</td></tr>")
-    return (TABLE_CSS + f"<p class='ml-score'><b>得分：{result.score:g} / {result.max_score:g}</b></p>"
+    total = (f"<b>得分：{result.score:g} / {result.max_score:g}</b>" if not concealed else
+             "<b>总分在最后一次提交后显示</b>（部分题目的对错暂不显示）")
+    return (TABLE_CSS + f"<p class='ml-score'>{total}</p>"
             "<table class='ml-table ml-feedback'><thead><tr><th>题目</th><th>你的答案</th><th>结果</th>"
             f"<th>得分</th><th>提示</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
@@ -115,8 +157,12 @@ def _answer_widget(item: exercises.ItemSpec) -> widgets.ValueWidget:
     return widgets.Text(placeholder=placeholder, layout=widgets.Layout(width="200px"))
 
 
-def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets.VBox:
+def exercise_form(exercise_id: str, recorder: Recorder | None = None,
+                  status: AttemptStatus | None = None) -> widgets.VBox:
     """The widget form of one exercise; works in Voila with no code typed.
+
+    ``status`` (default: the gradebook's, when the recorder is the gradebook's) gives the attempts recorded and
+    the grading policy; without it (a custom recorder) every attempt gets full feedback.
 
     Examples
     --------
@@ -128,6 +174,9 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
     """
     exercise = exercises.get(exercise_id)
     record = recorder if recorder is not None else default_recorder()
+    attempts_of = status if status is not None else (default_status() if recorder is None else None)
+    rules = widgets.HTML()
+    rules.add_class("ml-policy")
     title = widgets.HTML(f"<h3>{html.escape(exercise.id)} {html.escape(exercise.title)}</h3>"
                          f"<p>{html.escape(exercise.spec.description)}</p>")
     learner = widgets.Text(placeholder="例如 2025-班1-07", description="学员编号", continuous_update=False)
@@ -166,9 +215,39 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
             raise InputError("请先填写学员编号（讲师分配的编号），以得到你自己的案例变体", field="学员编号")
         return casebook.normalize_learner_id(value)  # NFKC, spaces collapsed; "!!!" and control characters refused
 
+    def describe_rules(who: str | None) -> None:
+        """The policy line above the answers: which attempt comes next, the counting rule, the deadline."""
+        if attempts_of is None:
+            return
+        from ..gradebook.policy import next_attempt_text, reveal_text
+
+        try:
+            used, policy = attempts_of(who, exercise.id)
+        except InputError as exc:
+            rules.value = error_html(str(exc))
+            return
+        shown = next_attempt_text(policy, None if who is None else used, datetime.now(timezone.utc))
+        rules.value = (f"<p class='ml-policy-line'><b>{html.escape(shown)}</b></p><p>最后一次提交前是否显示对错："
+                       f"{html.escape(reveal_text(policy))}；最后一次提交后显示全部反馈。</p>")
+
+    def after_submission(who: str) -> tuple[set[str], str]:
+        """The items whose right/wrong stays hidden for this attempt, and the line that says which one it was."""
+        if attempts_of is None:
+            return set(), ""
+        from ..gradebook.policy import GradingPolicy, full_feedback, policy_line
+
+        try:
+            used, policy = attempts_of(who, exercise.id)
+        except InputError:  # the attempt number is unknown: show no more than before the last attempt
+            used, policy = 0, GradingPolicy()
+        full = full_feedback(policy, used, datetime.now(timezone.utc))
+        hidden = {item.id for item in exercise.items if not policy.reveals(item.kind, full=full)}
+        return hidden, (policy_line(policy, used) if used else "")
+
     @safe(documents)
     def show_documents(_change: object = None) -> None:
         who = learner_id()
+        describe_rules(who)
         briefing = exercise.briefing(who)
         parts = [briefing_view(briefing)] if briefing else []
         if exercise.spec.show_case_documents:
@@ -189,27 +268,36 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
         result = exercise.grade(answers, who)
         note = ""
         if record is not None:
+            from ..gradebook.policy import AttemptRefused
+
             try:
                 note = record(who, answers, result)
+            except AttemptRefused as exc:  # over the limit or past the deadline: nothing graded is shown
+                describe_rules(who)
+                replace_output(feedback, TABLE_CSS + error_html(str(exc)))
+                return
             except InputError as exc:
                 note = str(exc)
-        extra = f"<p>{html.escape(note)}</p>" if note else ""
+        hidden, line = after_submission(who)
+        describe_rules(who)
+        extra = "".join(f"<p class='ml-attempt-note'>{html.escape(text)}</p>" for text in (note, line) if text)
         later = exercises.consequence(exercise.id, answers, who)
-        if later is None:
-            replace_output(feedback, feedback_view(result) + extra)
+        if later is None:  # the replay shows what the decision leads to, never whether an item is right
+            replace_output(feedback, feedback_view(result, hidden) + extra)
             return
         from .performance import arrears_chart
 
         story = f"<div class='ml-consequence'><b>12 个月后</b>：{html.escape(later.note)}</div>"
         charts = [arrears_chart({"你的决定": later.path}, "你的决定：逐月逾期金额", later.report_month)] \
             if later.path is not None else []
-        replace_output(feedback, feedback_view(result) + extra + story, *charts)
+        replace_output(feedback, feedback_view(result, hidden) + extra + story, *charts)
 
     submit.on_click(on_submit)
+    describe_rules(None)
     if logged_in:
         show_documents()
     else:
         start.on_click(show_documents)
         learner.observe(show_documents, names="value")
         replace_output(documents, "<p>请先填写学员编号，再点击“打开我的案例”。</p>")
-    return widgets.VBox([title, identity, documents, widgets.HTML("<h4>作答</h4>"), *rows, submit, feedback])
+    return widgets.VBox([title, identity, documents, widgets.HTML("<h4>作答</h4>"), rules, *rows, submit, feedback])

@@ -1,4 +1,5 @@
-"""Instructor gradebook dashboard: class overview, item difficulty, learner drill-down, manual scoring, export.
+"""Instructor gradebook dashboard: class overview, item difficulty, learner drill-down, manual scoring, export,
+and the grading policy of every exercise.
 
 Served only in instructor mode (``microloan serve --instructor`` or JupyterLab); in learner mode it refuses
 to open, in addition to ``microloan serve`` leaving the notebook out of the learners' root.
@@ -13,13 +14,14 @@ from datetime import datetime
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import gradebook
+from .. import exercises, gradebook
 from ..plotting import PALETTE, new_figure, plain_text
 from ._common import TABLE_CSS, error_html, percent, replace_output, safe, table_html
 
 OVERVIEW_HEADERS = {"learner_id": "学员编号", "exercise_id": "练习", "exercise_title": "练习名称", "attempts": "提交次数",
-                    "best_score": "最高得分", "latest_score": "最近得分", "max_score": "满分",
-                    "best_share": "最高得分率", "pending_manual": "待评分题数"}
+                    "uncounted": "不计分次数", "best_score": "最高得分", "latest_score": "最近得分",
+                    "counted_score": "计分得分", "counts": "计分方式", "max_score": "满分",
+                    "counted_share": "计分得分率", "pending_manual": "待评分题数"}
 DIFFICULTY_HEADERS = {"exercise_id": "练习", "label": "题目", "judged": "已评人次", "correct": "答对人次",
                       "share_correct": "答对率", "pending": "待评分"}
 
@@ -33,6 +35,27 @@ def _download_link(path: os.PathLike[str] | str, text: str) -> str:
     payload = base64.b64encode(file.read_bytes()).decode("ascii")
     return (f"<a download='{html.escape(file.name)}' href='data:{mime};base64,{payload}'>{html.escape(text)}</a>"
             f"（已保存到 {html.escape(str(file))}）")
+
+
+def policy_view(book: gradebook.Gradebook) -> str:
+    """HTML of the grading policy per exercise (次数、显示对错、计分方式、截止时间) and where it comes from.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> page = policy_view(gradebook.Gradebook(data_dir=tempfile.mkdtemp()))
+    >>> "以最后一次为准" in page and "ex01" in page and "未设置" in page
+    True
+    """
+    policies = book.policies()
+    table = gradebook.policy_table([(ex.id, ex.title, policies.for_exercise(ex.id))
+                                    for ex in exercises.all_exercises()])
+    own = book.data_dir / gradebook.POLICY_FILE
+    source = (f"已读取讲师文件 {html.escape(str(own))}" if policies.instructor_file is not None else
+              f"未设置讲师文件（可在 {html.escape(str(own))} 按同样写法覆盖，只写要改的字段）")
+    return (TABLE_CSS + "<p>默认评分规则来自软件包的 grading_policy.yaml（示例参数）；" + source + "。"
+            "超过次数或截止后的提交会被拒绝；导入的回执若超过次数或晚于截止时间，记入成绩册但不计分。</p>"
+            + table_html(table, index=False, caption="各练习的评分规则"))
 
 
 def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Widget:
@@ -60,7 +83,8 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
     title = widgets.HTML(f"<h3>讲师成绩册</h3><p>数据目录：{html.escape(str(book.data_dir))}</p>{recovered}")
     refresh_button = widgets.Button(description="刷新", icon="refresh")
     refresh_button.add_class("ml-refresh")
-    overview_out, difficulty_out, learner_out, manual_out, export_out = (widgets.Output() for _ in range(5))
+    overview_out, difficulty_out, learner_out, manual_out, export_out, policy_out = (widgets.Output() for _ in range(6))
+    policy_out.add_class("ml-policy-table")
     learner_picker = widgets.Dropdown(description="学员", options=[])
     learner_picker.add_class("ml-learner-picker")
     pending_picker = widgets.Dropdown(description="待评分", options=[], layout=widgets.Layout(width="520px"))
@@ -81,14 +105,14 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
             replace_output(overview_out, "<p>还没有任何提交。</p>")
             return
         shown = table[list(OVERVIEW_HEADERS)].rename(columns=OVERVIEW_HEADERS)
-        per_learner = table.groupby("learner_id")["best_share"].mean().sort_values()
-        fig, ax = new_figure("各学员平均最高得分率", "学员编号", size=(8.0, max(2.5, 0.3 * len(per_learner))))
+        per_learner = table.groupby("learner_id")["counted_share"].mean().sort_values()
+        fig, ax = new_figure("各学员平均计分得分率", "学员编号", size=(8.0, max(2.5, 0.3 * len(per_learner))))
         # learner ids are data: never parsed as mathtext (an id like "$\frac{a}{$" would blank the chart)
         ax.barh([plain_text(who) for who in per_learner.index], per_learner.to_numpy() * 100, color=PALETTE[0])
-        ax.set_xlabel("平均最高得分率（%）")
+        ax.set_xlabel("平均计分得分率（%）")
         ax.set_xlim(0, 100)
         replace_output(overview_out, TABLE_CSS + f"<p>{table['learner_id'].nunique()} 名学员，{int(table['attempts'].sum())} 次提交。</p>"
-                       + table_html(shown, index=False, formatters={"最高得分率": percent}), fig)
+                       + table_html(shown, index=False, formatters={"计分得分率": percent}), fig)
 
     @safe(difficulty_out)
     def render_difficulty() -> None:
@@ -98,7 +122,7 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
             return
         shown = table[list(DIFFICULTY_HEADERS)].rename(columns=DIFFICULTY_HEADERS)
         labels = [plain_text(text) for text in table["exercise_id"] + " " + table["label"]]
-        fig, ax = new_figure("各题答对率（每位学员取最近一次提交）", "题目", size=(8.0, max(2.5, 0.3 * len(labels))))
+        fig, ax = new_figure("各题答对率（每位学员取计分的那次提交）", "题目", size=(8.0, max(2.5, 0.3 * len(labels))))
         ax.barh(labels, table["share_correct"].fillna(0).to_numpy() * 100, color=PALETTE[2])
         ax.set_xlabel("答对率（%）")
         ax.set_xlim(0, 100)
@@ -150,6 +174,10 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
         path = book.export(target, export_format.value)
         replace_output(export_out, _download_link(path, f"下载 {path.name}"))
 
+    @safe(policy_out)
+    def render_policy() -> None:
+        replace_output(policy_out, policy_view(book))
+
     @safe(overview_out)
     def recover() -> None:
         book.recover_receipts()  # receipts of kernels killed before their row was written
@@ -157,9 +185,10 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
     def refresh(_button: object = None) -> None:
         if _button is not None:  # the 刷新 button (the first drawing follows the recovery done on opening)
             recover()
+        render_policy()
         render_overview()
         render_difficulty()
-        learners = sorted(book.overview()["learner_id"].unique())
+        learners = sorted({attempt.learner_id for attempt in book.all_attempts()})  # even if the policy is broken
         current = learner_picker.value
         learner_picker.options = learners
         learner_picker.value = current if current in learners else (learners[0] if learners else None)
@@ -175,9 +204,9 @@ def instructor_dashboard(book: gradebook.Gradebook | None = None) -> widgets.Wid
     tabs = widgets.Tab(children=[
         overview_out, difficulty_out, widgets.VBox([learner_picker, learner_out]),
         widgets.VBox([pending_picker, answer_view, points, grader, note, save, manual_out]),
-        widgets.VBox([export_format, export_button, export_out]),
+        widgets.VBox([export_format, export_button, export_out]), policy_out,
     ])
-    for i, name in enumerate(("班级总览", "题目难度", "学员详情", "人工评分", "导出")):
+    for i, name in enumerate(("班级总览", "题目难度", "学员详情", "人工评分", "导出", "评分规则")):
         tabs.set_title(i, name)
     return widgets.VBox([title, refresh_button, tabs])
 
