@@ -22,12 +22,14 @@ from __future__ import annotations
 
 from ._params import KINDS, STRATEGIES, MarketingParameters, parameters
 from .campaign import CHANNELS, Campaign, CampaignCheck, Finding, check_campaign
+from .quiz import check_answer, quiz
 from .county import CELL_TYPES, County, check_seed, funnel, hhi, make_county, split
 from .plan import (
-    CORE_GROUP, MARKET_GROUP, PlanResult, Reach, core_delay, days_to_target, reach, simulate_plan, village_households,
+    CORE_GROUP, MARKET_GROUP, PlanResult, Reach, core_delay, days_to_target, reach, simulate_plan, village_credit,
+    village_households,
 )
 
 __all__ = ["CELL_TYPES", "CHANNELS", "CORE_GROUP", "Campaign", "CampaignCheck", "County", "Finding", "KINDS",
-           "MARKET_GROUP", "MarketingParameters", "PlanResult", "Reach", "STRATEGIES", "check_campaign", "check_seed",
-           "core_delay", "days_to_target", "funnel", "hhi", "make_county", "parameters", "reach", "simulate_plan",
-           "split", "village_households"]
+           "MARKET_GROUP", "MarketingParameters", "PlanResult", "Reach", "STRATEGIES", "check_answer", "check_campaign", "check_seed",
+           "core_delay", "days_to_target", "funnel", "hhi", "make_county", "parameters", "quiz", "reach", "simulate_plan",
+           "split", "village_credit", "village_households"]

@@ -77,6 +77,7 @@ class VillageRating(_Strict):
     net_assets: tuple[float, float]
     overdue_probability: float = Field(ge=0, le=1)
     reputation: dict[str, float]
+    credit_village_share: float = Field(ge=0, le=1)
 
 
 class CoreShock(_Strict):
@@ -90,6 +91,25 @@ class Campaign(_Strict):
     max_pushes_per_week: float = Field(ge=0)
 
 
+class Question(_Strict):
+    prompt: str
+    options: list[str] = Field(min_length=2)
+    answer: str
+    explain: str
+
+    @model_validator(mode="after")
+    def _answer_is_an_option(self) -> Question:
+        if self.answer not in self.options:
+            raise ValueError(f"答案“{self.answer}”不在选项中")
+        return self
+
+
+class Quiz(_Strict):
+    title: str
+    note: str = ""
+    questions: list[Question] = Field(min_length=1)
+
+
 class MarketingParameters(_Strict):
     county: CountyParameters
     kinds: dict[str, Kind]
@@ -100,6 +120,7 @@ class MarketingParameters(_Strict):
     village_rating: VillageRating
     core_shock: CoreShock
     campaign: Campaign
+    quizzes: dict[str, Quiz] = {}
 
     @model_validator(mode="after")
     def _names(self) -> MarketingParameters:

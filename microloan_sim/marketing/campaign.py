@@ -52,7 +52,7 @@ class Campaign:
     channel: str
     consent: bool = False              # the clients agreed to receive it (or to join the group)
     opt_out: bool = False              # every message says how to refuse / unsubscribe
-    pushes_per_week: float = 1.0
+    pushes_per_week: float | str | None = 1.0   # checked when the campaign is checked
     send_after_refusal: bool = False   # keeps sending the same way to those who refused
     personalised: bool = False         # automated pushes chosen from the client's profile
     non_personalised_option: bool = False

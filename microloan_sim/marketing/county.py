@@ -83,6 +83,10 @@ def hhi(amounts: Sequence[float] | np.ndarray | pd.Series) -> float:
 
 def check_seed(seed: Any) -> int:
     """A county seed: a whole number ≥ 0 (``InputError`` naming 县域编号 otherwise)."""
+    if isinstance(seed, (int, np.integer)) and not isinstance(seed, bool):
+        if seed < 0:
+            raise InputError(f"不能小于 0（当前为 {seed}）", field="县域编号")
+        return int(seed)
     value = require_number(seed, "县域编号", minimum=0)
     if value != int(value):
         raise InputError(f"应为整数（当前为 {seed}）", field="县域编号")
