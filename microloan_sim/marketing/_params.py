@@ -84,7 +84,15 @@ class CoreShock(_Strict):
     delay_days: int = Field(ge=0, le=360)
     start_month: int = Field(ge=1, le=120)
     duration_months: int = Field(ge=1, le=120)
-    core_share: float = Field(ge=0, le=1)
+    core_share: tuple[float, float]
+    pass_through: float = Field(ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _share(self) -> CoreShock:
+        low, high = self.core_share
+        if not 0 <= low <= high <= 1:
+            raise ValueError("core_share 应为 [下限, 上限]，且 0 ≤ 下限 ≤ 上限 ≤ 1")
+        return self
 
 
 class Campaign(_Strict):

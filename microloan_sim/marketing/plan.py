@@ -270,24 +270,29 @@ def check_plan(plan: Mapping[str, Any], params: MarketingParameters | None = Non
     return out
 
 
-def core_delay(inputs: performance.BookInputs, suppliers: np.ndarray, shock: CoreShock) -> performance.BookInputs:
-    """围点打援 shock: for ``duration_months`` from ``start_month`` the 核心企业 pays ``core_share`` of its
-    suppliers' sales ``delay_days`` late; the money arrives later, nothing is lost (within the horizon).
+def core_delay(inputs: performance.BookInputs, suppliers: np.ndarray, shock: CoreShock,
+               shares: np.ndarray | None = None) -> performance.BookInputs:
+    """围点打援 shock: for ``duration_months`` from ``start_month`` the 核心企业 pays its suppliers' sales
+    ``delay_days`` late; each supplier sells ``shares`` (per loan; default the middle of ``core_share``) of its
+    sales to it and passes ``pass_through`` of the gap on to its own suppliers (paying them late too). The
+    money arrives later, nothing is lost (within the horizon).
 
     Examples
     --------
     >>> from types import SimpleNamespace
     >>> inp = SimpleNamespace(income=np.array([[10.0] * 6]), inflow=np.array([[100.0] * 6]))
-    >>> s = CoreShock(delay_days=60, start_month=2, duration_months=2, core_share=0.5)
+    >>> s = CoreShock(delay_days=60, start_month=2, duration_months=2, core_share=(0.5, 0.5), pass_through=0)
     >>> out = core_delay(inp, np.array([True]), s)        # months 2–3 lose 50, months 4–5 get it back
     >>> out.income.tolist()
     [[10.0, -40.0, -40.0, 60.0, 60.0, 10.0]]
     """
+    share = np.full(len(suppliers), sum(shock.core_share) / 2) if shares is None else np.asarray(shares, dtype=float)
     t = inputs.income.shape[1]
     lag = int(round(shock.delay_days / 30))
     window = np.zeros(t, dtype=bool)
     window[shock.start_month - 1: shock.start_month - 1 + shock.duration_months] = True
-    moved = np.where(suppliers[:, None] & window[None, :], shock.core_share * inputs.inflow, 0.0)
+    moved = np.where(suppliers[:, None] & window[None, :], share[:, None] * inputs.inflow, 0.0)
+    moved = moved * (1 - shock.pass_through)
     back = np.zeros_like(moved)
     if lag < t:
         back[:, lag:] = moved[:, : t - lag]
@@ -349,7 +354,8 @@ def _book(reaches: dict[str, Reach], county: County, shock: bool,
     shocked = None
     if shock:
         suppliers = (loans["kind"] == "supplier").to_numpy()
-        shocked = performance.play_book(core_delay(inputs, suppliers, p.core_shock), loans, days)
+        shares = np.random.default_rng([county.seed, 61]).uniform(*p.core_shock.core_share, len(loans))
+        shocked = performance.play_book(core_delay(inputs, suppliers, p.core_shock, shares), loans, days)
     return loans, book, shocked
 
 

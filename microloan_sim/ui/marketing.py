@@ -283,8 +283,8 @@ def core_shock_explorer(chain_days: int = 40) -> widgets.VBox:
         w.observe(refresh, names="value")
     refresh()
     root = widgets.VBox([widgets.HBox([widgets.VBox([days, delay]), learner]),
-                         widgets.HTML(f"<small>晚付款的开始月份、持续月数、配套企业卖给核心企业的比例（{shock_p.core_share:.0%}，"
-                                      f"取自 C08 的访谈）为{illustrative_tag()}。</small>"), summary, output])
+                         widgets.HTML(f"<small>晚付款的开始月份、持续月数、配套企业卖给核心企业的比例（每家 {shock_p.core_share[0]:.0%}–"
+                                      f"{shock_p.core_share[1]:.0%}，上限取自 C08 的访谈）为{illustrative_tag()}。</small>"), summary, output])
     root.add_class("ml-shock")
     return root
 
