@@ -76,7 +76,9 @@ def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:
 def _sweep(county: County, days: float, p: MarketingParameters) -> Reach:
     s = p.strategies["sweep"]
     cells = county.cells
-    pairs = {(i, k): int(cells.at[i, k]) for i in cells.index for k in s.kinds if cells.at[i, k] > 0}
+    counts = cells[s.kinds].to_numpy(dtype=int)
+    pairs = {(int(i), k): int(counts[n, j]) for n, i in enumerate(cells.index) for j, k in enumerate(s.kinds)
+             if counts[n, j] > 0}
     population = sum(pairs.values())
     target = min(math.floor(days * s.reach_per_day + 1e-9), population)
     shares = split(target, {f"{i}|{k}": n for (i, k), n in pairs.items()}) if target > 0 else {}
@@ -296,14 +298,15 @@ def core_delay(inputs: performance.BookInputs, suppliers: np.ndarray, shock: Cor
     back = np.zeros_like(moved)
     if lag < t:
         back[:, lag:] = moved[:, : t - lag]
-    changes = {"income": inputs.income - moved + back, "inflow": np.maximum(inputs.inflow - moved + back, 0.0)}
+    income = inputs.income - moved + back
+    inflow = np.maximum(inputs.inflow - moved + back, 0.0)
     if isinstance(inputs, performance.BookInputs):
-        return replace(inputs, **changes)
-    return type(inputs)(**{**vars(inputs), **changes})
+        return replace(inputs, income=income, inflow=inflow)
+    return type(inputs)(**{**vars(inputs), "income": income, "inflow": inflow})
 
 
 def _concat(parts: list[performance.BookInputs]) -> performance.BookInputs:
-    values = {}
+    values: dict[str, Any] = {}
     for f in fields(performance.BookInputs):
         items = [getattr(x, f.name) for x in parts]
         values[f.name] = items[0] if f.name == "annual_rate" else np.concatenate(items, axis=0)

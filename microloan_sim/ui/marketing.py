@@ -216,16 +216,18 @@ def county_map(kind: str = "all") -> widgets.VBox:
         column = "total" if picker.value == "all" else picker.value
         p = marketing.parameters().county
         grid = np.zeros((p.rows, p.cols))
-        for row in cells.itertuples():
-            grid[row.row - 1, row.col - 1] = getattr(row, column)
+        rows_, cols_, types_ = (cells[c].to_numpy() for c in ("row", "col", "type"))
+        values = cells[column].to_numpy(dtype=int)
+        for r, c, v in zip(rows_, cols_, values):
+            grid[int(r) - 1, int(c) - 1] = v
         name = "全部客户" if picker.value == "all" else labels[picker.value]
         fig, ax = new_figure(f"虚构的县：每个网格的{name}户数", "网格行", "网格列", size=(6.0, 4.4))
         image = ax.imshow(grid, cmap="Blues")
         fig.colorbar(image, ax=ax, label="户数")
         short = {"village": "村", "town": "镇", "market": "商圈", "cluster": "园区"}
-        for row in cells.itertuples():
-            ax.text(row.col - 1, row.row - 1, f"{short[row.type]}\n{int(getattr(row, column)):,}", ha="center",
-                    va="center", fontsize=7, color="#222")
+        for r, c, t, v in zip(rows_, cols_, types_, values):
+            ax.text(int(c) - 1, int(r) - 1, f"{short[str(t)]}\n{int(v):,}", ha="center", va="center", fontsize=7,
+                    color="#222")
         ax.set_xticks(range(p.cols), [str(i + 1) for i in range(p.cols)])
         ax.set_yticks(range(p.rows), [str(i + 1) for i in range(p.rows)])
         ax.grid(False)
@@ -370,7 +372,7 @@ def campaign_checker() -> widgets.VBox:
     @safe(output)
     def refresh(_change: object = None) -> None:
         text = str(per_week.value).strip()
-        campaign = marketing.Campaign(channel=channel.value, pushes_per_week=text if text else None,  # type: ignore[arg-type]
+        campaign = marketing.Campaign(channel=channel.value, pushes_per_week=text if text else None,
                                       **{k: b.value for k, b in boxes.items()})
         result = marketing.check_campaign(campaign)
         n = len(result.findings)
