@@ -101,6 +101,8 @@ def par_path_chart(result: marketing.PlanResult) -> Figure | None:
     if result.shocked is not None:
         ax.plot(result.shocked.months, result.shocked.par(30) * 100, marker="o", markersize=3, color=PALETTE[3],
                 label="核心企业晚付款")
+    top = max(float(result.book.par(30).max()), float(result.shocked.par(30).max()) if result.shocked is not None else 0.0)
+    ax.set_ylim(0, max(5.0, top * 100 * 1.15))                      # never a negative percentage on the axis
     ax.legend(loc="upper left", frameon=False)
     return fig
 
@@ -227,7 +229,7 @@ def county_map(kind: str = "all") -> widgets.VBox:
         short = {"village": "村", "town": "镇", "market": "商圈", "cluster": "园区"}
         for r, c, t, v in zip(rows_, cols_, types_, values):
             ax.text(int(c) - 1, int(r) - 1, f"{short[str(t)]}\n{int(v):,}", ha="center", va="center", fontsize=7,
-                    color="#222")
+                    color="white" if v > 0.6 * max(values.max(), 1) else "#222")
         ax.set_xticks(range(p.cols), [str(i + 1) for i in range(p.cols)])
         ax.set_yticks(range(p.rows), [str(i + 1) for i in range(p.rows)])
         ax.grid(False)
