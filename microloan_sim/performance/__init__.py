@@ -25,7 +25,7 @@ borrowers, so two policies can be compared loan for loan. Every parameter is a ç
 """
 from __future__ import annotations
 
-from .book import BookResult, draw_book, early_warning, play_book, play_book_loop, simulate_book
+from .book import BookInputs, BookResult, draw_book, early_warning, play_book, play_book_loop, simulate_book
 from .cashflow import SHOCK_KINDS, Shock, project, seasonal_profile
 from .classification import BUCKETS, CATEGORIES, bucket, floor, floor_table, npl_ratio
 from .loan import Extension, LoanPath, Restructure, loss_after_recovery, play, play_loan
@@ -34,7 +34,7 @@ from .stages import CHOICES, LoanFileReview, ReviewOutcome, check_contact, colle
 from .parameters import PerformanceParameters, load_parameters
 from .warning import SIGNAL_LABELS, warning_signals
 
-__all__ = ["BookResult", "bucket", "BUCKETS", "CATEGORIES", "check_contact", "CHOICES", "collection_step",
+__all__ = ["BookInputs", "BookResult", "bucket", "BUCKETS", "CATEGORIES", "check_contact", "CHOICES", "collection_step",
            "draw_book", "early_warning", "Extension", "floor", "floor_table", "flow_to_loss",
            "load_parameters", "load_review", "LoanFileReview", "LoanPath", "loss_after_recovery", "npl_ratio",
            "npl_tolerance", "par", "PerformanceParameters", "play", "play_book", "play_book_loop", "play_loan",

@@ -141,8 +141,12 @@ class BookInputs:
 def draw_book(n_loans: int, months: int = 24, *, seed: int = 0, params: BookParameters | None = None,
               segment_mix: Mapping[str, float] | None = None, annual_rate: float | None = None,
               shock_rate: float | None = None, systematic_sd: float | None = None, amount_factor: float = 1.0,
-              variants_per_case: int = 3) -> tuple[BookInputs, pd.DataFrame]:
-    """Draw the loans of a book (see the module docstring); returns the playback inputs and a loan table."""
+              variants_per_case: int = 3, case_mix: Mapping[str, float] | None = None
+              ) -> tuple[BookInputs, pd.DataFrame]:
+    """Draw the loans of a book (see the module docstring); returns the playback inputs and a loan table.
+
+    ``case_mix`` (case id → share), when given, draws the borrowers from those cases instead of by segment
+    (e.g. a supply-chain book of C08-like suppliers only)."""
     n = int(require_number(n_loans, "贷款笔数", strictly_positive=True))
     if n > MAX_LOANS:
         raise InputError(f"不能超过 {MAX_LOANS:,} 笔", field="贷款笔数")
@@ -159,15 +163,16 @@ def draw_book(n_loans: int, months: int = 24, *, seed: int = 0, params: BookPara
     factor = require_number(amount_factor, "贷款金额倍数", strictly_positive=True, maximum=10)
     prof = profiles(variants_per_case)
     rng = np.random.default_rng(seed)
-    segments = [s for s in mix if mix[s] > 0]
-    unknown = [s for s in segments if s not in set(prof.segment)]
+    groups, column = (mix, prof.segment) if case_mix is None else (_case_mix(case_mix, prof), prof.case_id)
+    segments = [s for s in groups if groups[s] > 0]
+    unknown = [s for s in segments if s not in set(column)]
     if unknown:
         raise InputError(f"案例库中没有这类客户：{'、'.join(unknown)}", field="客户结构")
-    weights = np.array([mix[s] for s in segments], dtype=float)
+    weights = np.array([groups[s] for s in segments], dtype=float)
     chosen_segment = rng.choice(len(segments), size=n, p=weights / weights.sum())
     pick = np.empty(n, dtype=np.int64)
     for i, seg in enumerate(segments):
-        members = np.flatnonzero(prof.segment == seg)
+        members = np.flatnonzero(column == seg)
         where = chosen_segment == i
         pick[where] = rng.choice(members, size=int(where.sum()))
     scale = rng.lognormal(0.0, bp.income_sd, n)
@@ -206,6 +211,13 @@ def draw_book(n_loans: int, months: int = 24, *, seed: int = 0, params: BookPara
                           "collateral_recovery": prof.collateral_recovery[pick] * scale,
                           "guarantee": prof.guarantee[pick]})
     return inputs, loans
+
+
+def _case_mix(case_mix: Mapping[str, float], prof: Profiles) -> dict[str, float]:
+    mix = {str(k): require_number(v, f"案例结构“{k}”", minimum=0) for k, v in case_mix.items()}
+    if not mix or sum(mix.values()) <= 0:
+        raise InputError("比例应为非负数且合计大于 0", field="案例结构")
+    return mix
 
 
 def _dues(inputs: BookInputs, t_count: int) -> tuple[np.ndarray, np.ndarray]:

@@ -40,6 +40,13 @@ DASHBOARDS = {
     "collections_ladder": "performance",
     "review_cost_table": "performance",
     "classification_floor_table": "performance",
+    "marketing_planner": "marketing",
+    "strategy_comparison": "marketing",
+    "county_map": "marketing",
+    "core_shock_explorer": "marketing",
+    "village_rating_explorer": "marketing",
+    "campaign_checker": "marketing",
+    "marketing_quiz": "marketing",
     # worked examples and reference tables of the course prose (formatted, never a bare DataFrame or tuple)
     "bank_statement_sample": "worked",
     "case_list": "worked",
