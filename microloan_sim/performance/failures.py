@@ -181,8 +181,8 @@ def _claims_gap(case: casebook.Case) -> float:
 def second_loan_payment(loan: SecondLoan) -> float:
     """The second lender's regular payment (等额本息).
 
-    >>> second_loan_payment(SecondLoan(principal=80_000, annual_rate=0.24, months=12))
-    7564.76
+    >>> second_loan_payment(SecondLoan(principal=80_000, annual_rate=0.24, months=12))   # 80,000 × 0.02 / (1 − 1.02⁻¹²)
+    7564.77
     """
     return float(schedules.schedule(loan.principal, loan.annual_rate, loan.months)["payment"].iloc[0])
 
@@ -246,8 +246,8 @@ def outcome(path: LoanPath, report_month: int = 12) -> dict[str, Any]:
     >>> from microloan_sim.performance import play
     >>> path = play([0.0] * 6, schedules.schedule(6_000, 0.0, 6))   # never pays: 1,000 a month falls due
     >>> o = outcome(path, report_month=6)
-    >>> o["max_dpd"], o["default_month"], o["loss"]                 # 4th month: 91 days, 3,000 still owed
-    (151, 4, 3000.0)
+    >>> o["max_dpd"], o["default_month"], o["loss"]    # 4th month: 91 days past due; nothing was ever repaid
+    (151, 4, 6000.0)
     """
     params = path.params or load_parameters()
     frame = path.frame
