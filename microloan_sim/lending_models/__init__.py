@@ -20,13 +20,13 @@ Examples
 """
 from __future__ import annotations
 
-from .compare import compare_methods, served, traditional_decision
+from .compare import compare_methods, ipc_steps, microloan_features, served, size_band, traditional_decision
 from .history import card, cards, timeline, timeline_figures
 from .parameters import SECTIONS, CaseCard, Figure, History, LendingModels, load_history, load_parameters
 from .product_types import product_type, products_of_type, types
-from .spread import COMPONENT, case_outcome, flaw_findings, over_lending, review_level, spread_table
+from .spread import COMPONENT, case_outcome, flaw_findings, over_lending, review_level, spread_summary, spread_table
 
 __all__ = ["card", "cards", "case_outcome", "CaseCard", "compare_methods", "COMPONENT", "Figure", "flaw_findings",
-           "History", "LendingModels", "load_history", "load_parameters", "over_lending", "product_type",
-           "products_of_type", "review_level", "SECTIONS", "served", "spread_table", "timeline", "timeline_figures",
+           "History", "ipc_steps", "LendingModels", "microloan_features", "size_band", "load_history", "load_parameters", "over_lending", "product_type",
+           "products_of_type", "review_level", "SECTIONS", "served", "spread_summary", "spread_table", "timeline", "timeline_figures",
            "traditional_decision", "types"]

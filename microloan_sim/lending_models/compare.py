@@ -124,3 +124,69 @@ def served(table: pd.DataFrame) -> dict[str, Any]:
             "traditional_amount": float(table["传统：额度（元）"].sum()),
             "ipc_count": int((table["IPC：是否发放"] == "发放").sum()),
             "ipc_amount": float(table["IPC：额度（元）"].sum())}
+
+
+def size_band(amount: float, params: LendingModels | None = None) -> str:
+    """The 单户授信 band of an amount (limits inclusive, sourced bands of ``size_bands``).
+
+    >>> size_band(150_000), size_band(1_000_000), size_band(1_000_001)
+    ('100 万元以下（含）', '100 万元以下（含）', '100 万–500 万元')
+    >>> size_band(-1)
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 授信金额：不能小于 0（当前为 -1）
+    """
+    import bisect
+
+    bands = (params or load_parameters()).size_bands
+    value = require_number(amount, "授信金额", minimum=0)
+    return bands.labels[bisect.bisect_left(bands.limits, value)]
+
+
+def microloan_features(case: casebook.Case, params: LendingModels | None = None) -> pd.DataFrame:
+    """The four features of 微贷 (004 ch.1) read on one case's request: 特征, 课件中的定义, 本案例.
+
+    >>> import microloan_sim as ml
+    >>> t = microloan_features(ml.casebook.load_case("C01"))
+    >>> list(t["特征"])
+    ['服务对象', '额度小', '期限短', '担保方式灵活', '审批简便、放款快']
+    """
+    p = params or load_parameters()
+    guarantee = _ipc_collateral(case)
+    rows = [
+        ("服务对象", "小微企业、个体工商户或低收入人群", case.title),
+        ("额度小", "小额贷款服务", f"申请 {case.request.amount:,.0f} 元，属单户授信“{size_band(case.request.amount, p)}”一档"),
+        ("期限短", "贷款期限较短，适应小规模经营者的资金需求", f"申请期限 {case.request.months} 个月"),
+        ("担保方式灵活", "可采用信用、保证、抵押等多种担保方式", f"本案例提供：{guarantee}"),
+        ("审批简便、放款快", "审批流程简化，快速放款",
+         f"IPC 方法约 {p.ipc.days_to_decision:g} 天出结论（示例参数），传统规则约 {p.traditional.days_to_decision:g} 天（示例参数）"),
+    ]
+    return pd.DataFrame(rows, columns=["特征", "课件中的定义", "本案例"])
+
+
+def ipc_steps(case: casebook.Case) -> pd.DataFrame:
+    """The basic methods introduced with IPC, on one case: 步骤, 做什么, 本案例的结果.
+
+    实地调查 (the evidence gathered), 报表还原 (rebuilt equity and 月可支配资金), 交叉验证 (verdict counts of
+    :func:`microloan_sim.crosscheck.run_all`), 还款能力 (:func:`microloan_sim.sizing.recommend`).
+
+    >>> import microloan_sim as ml
+    >>> list(ipc_steps(ml.casebook.load_case("C01"))["步骤"])
+    ['实地调查', '报表还原', '交叉验证', '测算还款能力']
+    """
+    from .. import crosscheck, sizing
+    from ..statements import balance_sheet, income_statement
+
+    evidence = crosscheck.evidence_items(case)
+    results = crosscheck.run_all(case)
+    counts = {v: sum(1 for r in results if r.verdict.value == v) for v in ("一致", "需解释", "矛盾")}
+    rec = sizing.recommend(case)
+    rows = [
+        ("实地调查", "到经营场所和家里看、问、点，收集原始凭证",
+         f"收集到 {len(evidence)} 类证据：{'、'.join(list(evidence.values())[:5])}{'等' if len(evidence) > 5 else ''}"),
+        ("报表还原", "客户经理自己编资产负债表、损益表、现金流量表",
+         f"净资产 {balance_sheet(case).equity:,.0f} 元，月可支配资金 {income_statement(case, 'accrual').average_disposable_income:,.0f} 元"),
+        ("交叉验证", "同一个数从两个以上来源核对", f"{len(results)} 项核对：一致 {counts['一致']} 项、需解释 {counts['需解释']} 项、矛盾 {counts['矛盾']} 项"),
+        ("测算还款能力", "按月可支配资金定额度，抵押是第二还款来源", f"建议额度 {rec.amount:,.0f} 元，由“{rec.binding_label}”决定"),
+    ]
+    return pd.DataFrame(rows, columns=["步骤", "做什么", "本案例的结果"])

@@ -81,6 +81,20 @@ class ProductType(_Strict):
     products: list[str] = Field(min_length=1)
 
 
+class SizeBands(_Strict):
+    source: str = Field(min_length=4)
+    limits: list[float] = Field(min_length=1)
+    labels: list[str]
+
+    @model_validator(mode="after")
+    def _shape(self) -> SizeBands:
+        if len(self.labels) != len(self.limits) + 1:
+            raise ValueError("labels 应比 limits 多一项（最后一档没有上限）")
+        if self.limits != sorted(self.limits) or len(set(self.limits)) != len(self.limits):
+            raise ValueError("limits 应从小到大排列且不重复")
+        return self
+
+
 class LendingModels(_Strict):
     traditional: TraditionalRule
     ipc: IpcEffort
@@ -88,6 +102,7 @@ class LendingModels(_Strict):
     review_levels: list[ReviewLevel] = Field(min_length=1)
     sizing: SizingAssumptions
     product_types: list[ProductType] = Field(min_length=1)
+    size_bands: SizeBands
 
 
 def load_parameters(path: Path | str | None = None) -> LendingModels:

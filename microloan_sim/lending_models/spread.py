@@ -171,3 +171,16 @@ def spread_table(level: str, *, case_ids: list[str] | None = None, params: Lendi
                      "按核实口径应放（元）": o["verified_amount"], "多贷金额（元）": o["over_lending"],
                      "放款额是应放额的倍数": o["multiple"]})
     return pd.DataFrame(rows)
+
+
+def spread_summary(table: pd.DataFrame) -> dict[str, Any]:
+    """Totals of :func:`spread_table`: problems ``planted`` and ``missed``, and the ``over_lending`` (元, the
+    sum of the positive over-lending only: lending less to one borrower does not offset lending too much to
+    another).
+
+    >>> spread_summary(pd.DataFrame({"埋设的问题（个）": [3, 2], "未发现的问题（个）": [2, 0],
+    ...                              "多贷金额（元）": [90_000.0, -10_000.0]}))
+    {'planted': 5, 'missed': 2, 'over_lending': 90000.0}
+    """
+    return {"planted": int(table["埋设的问题（个）"].sum()), "missed": int(table["未发现的问题（个）"].sum()),
+            "over_lending": float(table["多贷金额（元）"].clip(lower=0).sum())}

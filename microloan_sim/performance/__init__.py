@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from .book import BookResult, draw_book, early_warning, play_book, play_book_loop, simulate_book
 from .cashflow import SHOCK_KINDS, Shock, project, seasonal_profile
+from . import failures
 from .failures import FailureReplay, load_patterns, outcome, replay_all, replay_failure, success_levers
 from .classification import BUCKETS, CATEGORIES, bucket, floor, floor_table, npl_ratio
 from .loan import Extension, LoanPath, Restructure, loss_after_recovery, play, play_loan
