@@ -20,8 +20,8 @@ amount on the verified ``D``. A component counts as declared when any flaw on it
 
 Examples
 --------
-The capacity of 7,000 元 a month over 12 months at 7.2 % (k = 0.7) is 4,900 × 11.5452 = 56,569.59 元
-(56,500 after rounding down). Declared figures add 10,000 元 a month: 11,900 × 11.5452 = 137,388 元, so the
+The capacity of 7,000 元 a month over 12 months at 7.2 % (k = 0.7) is 4,900 × 11.5448 = 56,569.59 元
+(56,500 after rounding down). Declared figures add 10,000 元 a month: 11,900 × 11.5448 = 137,383 元, so the
 officer lends 137,300 元 of the 150,000 asked for: 80,800 元 too much, 137,300 ÷ 56,500 = 2.43 times what the
 borrower can carry.
 
