@@ -101,11 +101,14 @@ def _failure_briefing(case: casebook.Case) -> Briefing:
                          "内容": [f"{borrower.id} {borrower.title}", f"{replay.amount:,.0f} 元",
                                 f"{borrower.request.months} 个月", METHODS[replay.method],
                                 f"{replay.path.annual_rate:.1%}", spec.clue]})
+    def yuan(v: float) -> str:
+        return f"{round(float(v)):,}"         # an int: never "-0"
+
     months = pd.DataFrame({"放款后第几个月": [str(i) for i in frame.index],
-                           "月可支配资金（元）": [f"{v:,.0f}" for v in frame["disposable"]],
-                           "应还（元）": [f"{v:,.0f}" for v in frame["due"]],
-                           "实还（元）": [f"{v:,.0f}" for v in frame["paid"]],
-                           "逾期金额（元）": [f"{v:,.0f}" for v in frame["arrears"]],
+                           "月可支配资金（元）": [yuan(v) for v in frame["disposable"]],
+                           "应还（元）": [yuan(v) for v in frame["due"]],
+                           "实还（元）": [yuan(v) for v in frame["paid"]],
+                           "逾期金额（元）": [yuan(v) for v in frame["arrears"]],
                            "逾期天数": [str(int(v)) for v in frame["dpd"]],
                            "五级分类": [str(v) for v in frame["category"]]})
     note = ("这笔贷款来自课程 02 的失败模式回放（冲击和参数为示例参数）。月可支配资金为负表示当月经营和家庭开支"
