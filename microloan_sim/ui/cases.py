@@ -44,8 +44,9 @@ def series_chart(card: lending_models.CaseCard) -> Figure | None:
         return None
     s = card.series
     fig, ax = new_figure(f"{card.institution}：{s.label}", f"{s.label}（{s.unit}）", "时间", size=(6.5, 3.0))
-    xs = [p.x for p in s.points]
+    xs = list(range(len(s.points)))
     ax.bar(xs, [p.value for p in s.points], color=PALETTE[0], width=0.5)
+    ax.set_xticks(xs, [p.x for p in s.points])
     for x, p in zip(xs, s.points):
         ax.text(x, p.value, f"{p.value:,.4f}".rstrip("0").rstrip("."), ha="center", va="bottom", fontsize=9)
     ax.set_ylim(0, max(p.value for p in s.points) * 1.2)
@@ -132,7 +133,7 @@ def failure_replay(pattern_id: str = "over_borrowing", option_id: str | None = N
             paths[f"失败做法：{bad.option.label}"] = bad.path
         items: list[object] = []
         if paths:
-            items.append(arrears_chart(paths, f"{spec.name}：逐月逾期金额", 12))  # type: ignore[arg-type]
+            items.append(arrears_chart(paths, f"{spec.name}：逐月逾期金额", 12))
         if mine.path is not None:
             items.append(dpd_chart(mine.path, "你的决定下的逐月逾期天数与五级分类"))
         replace_output(charts, *items)

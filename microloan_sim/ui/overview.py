@@ -19,6 +19,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from .. import casebook, lending_models
+from ..lending_models.parameters import TimelineEntry
 from ..plotting import PALETTE, new_figure, yuan_formatter
 from ._common import TABLE_CSS, case_options, illustrative_tag, money, percent, replace_output, safe, table_html
 
@@ -147,13 +148,12 @@ def _figures_html(figures: Sequence[lending_models.Figure]) -> str:
     return f"<ul style='margin:4px 0'>{''.join(items)}</ul>" if items else ""
 
 
-def timeline_entry_html(entry: object) -> str:
+def timeline_entry_html(e: TimelineEntry) -> str:
     """One timeline entry as HTML: date, text, its figures with their sources (sourced data only)."""
-    e = entry  # a TimelineEntry
-    return (f"<div class='ml-timeline-entry' data-date='{html.escape(e.date)}'>"  # type: ignore[attr-defined]
-            f"<b class='ml-date'>{html.escape(e.date)}</b>　{html.escape(e.text)}"  # type: ignore[attr-defined]
-            f" <a class='ml-src' href='{html.escape(e.source)}' target='_blank' rel='noopener'>来源</a>"  # type: ignore[attr-defined]
-            f"{_figures_html(e.figures)}</div>")  # type: ignore[attr-defined]
+    return (f"<div class='ml-timeline-entry' data-date='{html.escape(e.date)}'>"
+            f"<b class='ml-date'>{html.escape(e.date)}</b>　{html.escape(e.text)}"
+            f" <a class='ml-src' href='{html.escape(e.source)}' target='_blank' rel='noopener'>来源</a>"
+            f"{_figures_html(e.figures)}</div>")
 
 
 def funding_chart() -> Figure | None:
