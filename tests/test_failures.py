@@ -99,7 +99,7 @@ def test_losses_where_the_failure_defaults() -> None:
 
 def test_schedule_pattern_keeps_the_amount_and_changes_only_the_method() -> None:
     replays = replay_all("还款计划不合理")
-    assert {r.amount for r in replays} == {75_000.0}          # C03's recommended amount (collateral limit)
+    assert {r.amount for r in replays} == {79_900.0}  # C03's recommended amount (its AA 农户 line, test_sizing)
     assert [r.method for r in replays] == ["equal_installment", "interest_only", "bullet"]
     by_method = {r.method: r.outcome["max_dpd"] for r in replays}
     assert by_method["equal_installment"] > 30 >= by_method["bullet"]

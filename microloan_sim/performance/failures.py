@@ -22,7 +22,7 @@ Examples
 --------
 >>> replay = replay_failure("bad_schedule", "equal_installment")
 >>> replay.amount, replay.method_label
-(75000.0, '等额本息')
+(79900.0, '等额本息')
 >>> replay.outcome["max_dpd"] > 30
 True
 >>> replay_failure("bad_schedule", "bullet").outcome["max_dpd"]
