@@ -106,6 +106,7 @@ def test_every_graded_figure_comes_from_the_documents(case_id: str) -> None:
         asked = exercise.items_for(case)
         derived = rebuild(case)
         key = exercise.compute(case)
+        assert set(key) == {item.id for item in asked}  # the key holds exactly the items this case is asked
         for item in asked:
             assert derived[item.id] == pytest.approx(key[item.id], abs=item.abs_tolerance), (case_id, variant, item.id)
         answers = {item.id: (f"{derived[item.id]:.2%}" if item.kind == "ratio" else f"{derived[item.id]:,.0f}")
