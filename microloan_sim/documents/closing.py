@@ -185,8 +185,9 @@ def bank_summary(transactions: pd.DataFrame, max_parties: int = 6) -> pd.DataFra
     ...                    "counterparty": ["甲", "乙", "乙", "丙"]})
     >>> bank_summary(tx, max_parties=1).to_dict("records")[0]
     {'description': '货款', 'counterparty': '多个对方（2 个）', 'count': 2, 'inflow': 150.0, 'outflow': 0.0}
-    >>> bank_summary(tx).iloc[-1].tolist()
-    ['房租', '乙', 2, 0.0, 50.0]
+    >>> last = bank_summary(tx).iloc[-1]
+    >>> last["description"], int(last["count"]), float(last["outflow"])
+    ('房租', 2, 50.0)
     """
     amount = transactions["amount"].astype(float)
     tx = pd.DataFrame({"description": transactions["description"].astype(str),
