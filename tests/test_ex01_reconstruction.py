@@ -187,6 +187,10 @@ def test_the_view_is_chinese_with_thousands_separators(case_id: str) -> None:
     assert not re.search(r"\bnan\b|\bNaN\b|\bNone\b|-0\b|Traceback", text)
     ascii_words = set(re.findall(r"[A-Za-z_]{3,}", text)) - {"POS"}   # POS: a card channel, as banks print it
     assert not ascii_words, ascii_words                   # no English column names or identifiers
+    from .test_browser_learner_view import ALLOWED, FORBIDDEN  # what the learner-view scan refuses, every tab
+
+    shown = ALLOWED.sub(" ", text)
+    assert not [(name, pattern.findall(shown)[:3]) for name, pattern in FORBIDDEN if pattern.search(shown)]
     for title, tables in officer_documents(case).items():
         for _, frame in tables:
             assert isinstance(frame.index, pd.RangeIndex)  # no DataFrame index shown (rendered with index=False)
