@@ -100,8 +100,8 @@ def test_ex01_form_submits_and_shows_feedback(voila: str, page) -> None:  # type
     learner.wait_for(timeout=90_000)
     learner.fill("浏览器测试-01")
     page.locator(".ml-start button, button.ml-start").first.click()
-    page.locator(".ml-documents table").first.wait_for()
-    assert "期初资产负债表" in page.locator(".ml-documents").first.inner_text()
+    page.locator(".ml-reconstruction .ml-interview").first.wait_for()
+    assert "访谈记录" in page.locator(".ml-case-documents").first.inner_text()
 
     key = ml.exercises.get("ex01").expected("浏览器测试-01")
     page.locator(".ml-answer-equity input").first.fill(f"{key['equity']:,.0f}")

@@ -48,8 +48,9 @@ def test_under_a_hub_the_form_shows_the_login_and_has_no_id_box(monkeypatch: pyt
     identity = [w for w in descendants(form) if "ml-identity" in w._dom_classes]
     assert len(identity) == 1 and "learner01" in identity[0].value and "已登录" in identity[0].value
     # the learner's own case documents are shown at once, with no button to press
-    documents = next(w for w in descendants(form) if "ml-documents" in w._dom_classes)
-    assert "期初资产负债表" in str(documents.outputs)
+    documents = next(w for w in descendants(form) if "ml-case-documents" in w._dom_classes)
+    interview = [w for w in descendants(documents) if isinstance(w, widgets.HTML) and "访谈记录" in w.value]
+    assert interview and "王秀英" in interview[0].value  # C01's interview (ex01 shows the officer's documents)
 
 
 def test_a_submission_is_attributed_to_the_login_read_at_submit_time(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,8 @@ P&L lines. Claims equal the truth unless a planted flaw distorts them, so every 
 every flaw stays detectable by :func:`microloan_sim.crosscheck.run_all`.
 
 The package's modules, one concern each: :mod:`.schema` (the two YAML files), :mod:`.load` (reading and checking
-them), :mod:`.bundle` (:class:`CaseDocuments`), :mod:`.generate` (:func:`build_documents`) with :mod:`.bank` (the
+them), :mod:`.bundle` (:class:`CaseDocuments`), :mod:`.closing` (the visit records an officer writes down to
+rebuild the statements at the visit date, and :func:`bank_summary`), :mod:`.generate` (:func:`build_documents`) with :mod:`.bank` (the
 bank statement), and :mod:`.files` (CSV export, snapshots, reading back). The detection sweeps over the
 casebook live with the cross-checks (:mod:`microloan_sim.crosscheck.detection`), above documents on the ladder.
 
@@ -38,6 +39,7 @@ True
 from __future__ import annotations
 
 from .bundle import DOCUMENT_FILES, CaseDocuments, Claims, DocumentSpec, Facts
+from .closing import OPEN_ITEM_KINDS, VISIT_FILES, VisitRecords, bank_summary, visit_records
 from .files import document_csv, export_documents, read_document, read_documents, snapshot_folder, write_snapshots
 from .generate import build_documents, planted_flaws
 from .load import has_answer_key, has_investigation, load_answer_key, load_investigation
@@ -51,5 +53,5 @@ __all__ = [
     "CaseDocuments", "Claims", "DocumentSpec", "Facts", "Flaw", "Investigation", "PlantedFlaw", "build_documents",
     "document_csv", "export_documents", "has_answer_key", "has_investigation",
     "load_answer_key", "load_investigation", "planted_flaws", "read_document", "read_documents", "snapshot_folder",
-    "write_snapshots",
+    "write_snapshots", "OPEN_ITEM_KINDS", "VISIT_FILES", "VisitRecords", "bank_summary", "visit_records",
 ]

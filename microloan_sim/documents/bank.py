@@ -38,6 +38,29 @@ _EXPENSE_PAYEES: dict[str, tuple[str, str, str, int]] = {
 }
 
 
+def bank_paid_expenses(inv: Any, columns: Any) -> tuple[str, ...]:
+    """The operating-expense columns the bank statement carries (wages only with named employees, rent only
+    with a named landlord); the others are paid in cash. Depreciation is never paid.
+
+    Examples
+    --------
+    >>> import microloan_sim as ml
+    >>> from microloan_sim.documents import load_investigation
+    >>> case = ml.casebook.load_case("C01")
+    >>> bank_paid_expenses(load_investigation(case), case.operating_expense_columns)
+    ('wages', 'rent', 'water', 'electricity', 'telephone', 'taxes')
+    """
+    paid = []
+    for column in columns:
+        if column not in _EXPENSE_PAYEES:
+            continue
+        payee = _EXPENSE_PAYEES[column][0]
+        if (payee == "employees" and not inv.employees) or (payee == "landlord" and not inv.landlord):
+            continue
+        paid.append(column)
+    return tuple(paid)
+
+
 class _Bank:
     """Accumulates statement rows month by month and builds the sorted statement."""
 
@@ -175,14 +198,10 @@ def bank_statement(gen: _Generator, facts: Facts) -> tuple[pd.DataFrame, pd.Seri
 
     # Operating expenses paid through the account.
     rng = gen.rng("expenses")
-    for column in gen.case.operating_expense_columns:
-        if column not in _EXPENSE_PAYEES:
-            continue
+    for column in bank_paid_expenses(inv, gen.case.operating_expense_columns):
         payee, memo, via, pay_day = _EXPENSE_PAYEES[column]
         values = r[column].to_numpy(dtype=float)
         if payee == "employees":
-            if not inv.employees:
-                continue
             people = inv.employees
             month = np.repeat(months, len(people))
             amount = _split(values, month, np.ones(len(month)))
@@ -190,9 +209,7 @@ def bank_statement(gen: _Generator, facts: Facts) -> tuple[pd.DataFrame, pd.Seri
                      np.tile(np.array(people, dtype=object), n), memo, via, "expense")
             continue
         if payee == "landlord":
-            if not inv.landlord:
-                continue
-            payee = inv.landlord
+            payee = str(inv.landlord)
         elif payee == "utilities":
             payee = inv.utilities.supplier if inv.utilities is not None else "国网某市供电公司"
         elif payee == "tax":

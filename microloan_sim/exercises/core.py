@@ -39,6 +39,25 @@ class ItemSpec(BaseModel):
     hint: str = Field(min_length=4)
     options: list[str] = []
     max_chars: int | None = Field(default=None, gt=0, description="longest answer; default by kind")
+    segments: list[Literal["business", "farm", "consumer"]] = Field(
+        default=[], description="the case segments the item applies to; empty: every segment")
+    source: str = Field(default="", description="the documents that give the figure, named in the feedback of a "
+                                                "wrong or missing answer: titles joined by ' + '")
+    source_by_segment: dict[str, str] = Field(default={}, description="a segment's own source, where it differs")
+
+    def applies_to(self, segment: str) -> bool:
+        """Whether the item is asked of a case of this segment."""
+        return not self.segments or segment in self.segments
+
+    def source_for(self, segment: str) -> str:
+        """The documents that give the figure for a case of this segment ("" when none are named).
+
+        >>> item = ItemSpec(id="x", label="现金", kind="money", points=1, hint="看单据再算", source="现金及存款核实表",
+        ...                 source_by_segment={"consumer": "工资卡余额"})
+        >>> item.source_for("farm"), item.source_for("consumer")
+        ('现金及存款核实表', '工资卡余额')
+        """
+        return self.source_by_segment.get(segment, self.source)
 
     @property
     def answer_limit(self) -> int:
@@ -58,6 +77,9 @@ class ExerciseSpec(BaseModel):
     items: list[ItemSpec] = Field(min_length=1)
     pool: list[str] = Field(default=[], description="product ids the variant draws from (ex05)")
     show_case_documents: bool = True
+    case_view: Literal["records", "documents"] = Field(
+        default="records", description="records: opening balance sheet + monthly records; documents: what an "
+                                       "officer gets (interview, household, bank statement, invoices, lists)")
     consequence_shocks: list[dict[str, Any]] = Field(
         default=[], description="shocks under which the learner's own decision is played forward (ex06)")
 
@@ -213,6 +235,11 @@ class Exercise:
         """The learner's case variant for this exercise."""
         return casebook.load_case(self.spec.case, variant=variant)
 
+    def items_for(self, case: casebook.Case) -> list[ItemSpec]:
+        """The items asked of this case (an item may apply to some segments only, e.g. 销售收入 not to a
+        salaried borrower)."""
+        return [item for item in self.items if item.applies_to(case.segment)]
+
     def briefing(self, variant: int | str | None) -> Briefing | None:
         """Extra material for this learner's variant (``None`` when the case documents are all there is)."""
         function = _BRIEFINGS.get(self.id)
@@ -232,11 +259,14 @@ class Exercise:
         check_answer_lengths(self.items, answers)
         case = self.case(variant)
         key = self.compute(case)
-        feedback = [self._grade_item(item, answers.get(item.id), key.get(item.id)) for item in self.items]
+        feedback = [self._grade_item(item, answers.get(item.id), key.get(item.id), item.source_for(case.segment))
+                    for item in self.items_for(case)]  # answers to items another segment is asked are ignored
         return GradeResult(self.id, case.variant, feedback)
 
-    def _grade_item(self, item: ItemSpec, given: Any, expected: Any) -> ItemFeedback:
+    def _grade_item(self, item: ItemSpec, given: Any, expected: Any, source: str = "") -> ItemFeedback:
         def result(status: Status, share: float, hint: str = "") -> ItemFeedback:
+            if source and status in ("wrong", "missing"):
+                hint = f"{hint}（数据来源：{source}）"
             return ItemFeedback(item.id, item.label, status, round(item.points * share, 2), item.points, hint, given)
 
         try:

@@ -8,20 +8,31 @@ from .core import Briefing, exercise_briefing, expected_answers
 
 @expected_answers("ex01")
 def _statements_key(case: casebook.Case) -> dict[str, Any]:
+    """The statements rebuilt from the case's truth; the ex01 documents (``documents.visit_records`` and the
+    clean ``documents.build_documents``) agree with it. A salaried borrower is asked household figures
+    (工资收入, 家庭开支, 私人贷款还款, 偿还的本金) instead of the business ones (流动资产, 销售收入, 毛利, 净利润)."""
     closing = statements.balance_sheet(case)
     pnl = statements.income_statement(case, "accrual")
-    return {
+    monthly = pnl.monthly
+    key = {
         "closing_cash": closing.items["cash_and_deposits"],
-        "current_assets": closing.current_assets,
         "total_assets": closing.total_assets,
         "total_liabilities": closing.total_liabilities,
         "equity": closing.equity,
         "debt_ratio": closing.debt_ratio,
-        "revenue_total": float(pnl.monthly["revenue"].sum()),
-        "gross_profit_total": float(pnl.monthly["gross_profit"].sum()),
-        "net_profit_total": float(pnl.net_profit.sum()),
         "average_disposable": pnl.average_disposable_income,
     }
+    if case.segment == "consumer":
+        return {**key,
+                "wage_income_total": float(monthly["other_income"].sum()),
+                "household_expenses_total": float(monthly["household_expenses"].sum()),
+                "private_loan_payments_total": float(monthly["private_loan_payments"].sum()),
+                "principal_repaid_total": float(case.records["private_loan_principal"].sum())}
+    return {**key,
+            "current_assets": closing.current_assets,
+            "revenue_total": float(monthly["revenue"].sum()),
+            "gross_profit_total": float(monthly["gross_profit"].sum()),
+            "net_profit_total": float(pnl.net_profit.sum())}
 
 
 @expected_answers("ex03")

@@ -185,12 +185,16 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
     start.add_class("ml-start")
     documents = widgets.Output()
     documents.add_class("ml-documents")
+    case_box = widgets.VBox()  # the officer's documents in tabs (case_view "documents")
+    case_box.add_class("ml-case-documents")
     fields = {item.id: _answer_widget(item) for item in exercise.items}
-    rows = []
+    rows: dict[str, widgets.HBox] = {}
     for item in exercise.items:
         fields[item.id].add_class(f"ml-answer-{item.id}")
-        rows.append(widgets.HBox([widgets.HTML(f"<div style='width:260px'>{html.escape(item.label)}</div>"),
-                                  fields[item.id]]))
+        rows[item.id] = widgets.HBox([widgets.HTML(f"<div style='width:260px'>{html.escape(item.label)}</div>"),
+                                      fields[item.id]])
+        if item.segments:  # asked of some segments only: shown once the learner's case is open
+            rows[item.id].layout.display = "none"
     submit = widgets.Button(description="提交", button_style="primary", icon="check")
     submit.add_class("ml-submit")
     feedback = widgets.Output()
@@ -248,11 +252,19 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
     def show_documents(_change: object = None) -> None:
         who = learner_id()
         describe_rules(who)
+        case = exercise.case(who)
         briefing = exercise.briefing(who)
         parts = [briefing_view(briefing)] if briefing else []
-        if exercise.spec.show_case_documents:
-            parts.append(documents_view(exercise.case(who)))
+        officer = exercise.spec.show_case_documents and exercise.spec.case_view == "documents"
+        if exercise.spec.show_case_documents and not officer:
+            parts.append(documents_view(case))
+        if officer:
+            from .reconstruction import reconstruction_view
+
+            case_box.children = (reconstruction_view(case),)
         replace_output(documents, TABLE_CSS + "".join(parts))
+        for item in exercise.items:
+            rows[item.id].layout.display = None if item.applies_to(case.segment) else "none"
 
     def on_submit(_button: object = None) -> None:
         submit.disabled = True  # a double click sends one attempt (the gradebook also merges repeats)
@@ -264,7 +276,9 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
     @safe(feedback)
     def grade_and_record() -> None:
         who = learner_id()
-        answers = {item_id: box.value for item_id, box in fields.items() if box.value and box.value.strip()}
+        asked_now = {item.id for item in exercise.items_for(exercise.case(who))}
+        answers = {item_id: box.value for item_id, box in fields.items()
+                   if item_id in asked_now and box.value and box.value.strip()}
         result = exercise.grade(answers, who)
         note = ""
         if record is not None:
@@ -300,4 +314,5 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
         start.on_click(show_documents)
         learner.observe(show_documents, names="value")
         replace_output(documents, "<p>请先填写学员编号，再点击“打开我的案例”。</p>")
-    return widgets.VBox([title, identity, documents, widgets.HTML("<h4>作答</h4>"), rules, *rows, submit, feedback])
+    return widgets.VBox([title, identity, documents, case_box, widgets.HTML("<h4>作答</h4>"), rules, *rows.values(),
+                         submit, feedback])
