@@ -245,9 +245,13 @@ def test_one_login_holds_at_most_the_cap_of_pages(hub: dict[str, Any], browser: 
     request = page.context.request
     own = f"{base}user/learner03/"
     page_url = f"{own}voila/render/course/00_导学.ipynb"
+    page.goto(f"{base}hub/user-redirect/voila/render/course/00_导学.ipynb")  # starts learner03's server
+    page.wait_for_function("document.getElementById('jupyter-config-data') !== null")
 
     def kernels() -> list[str]:
-        return [k["id"] for k in request.get(f"{own}api/kernels").json()]
+        listing = request.get(f"{own}api/kernels")
+        assert listing.status == 200, (listing.status, listing.text()[:300])
+        return [k["id"] for k in listing.json()]
 
     opened = [request.get(page_url) for _ in range(CAP - len(kernels()))]
     assert all(r.status == 200 for r in opened) and len(kernels()) == CAP
