@@ -8,7 +8,8 @@ the hub to start its server (``/hub/spawn/<name>``), then loads the notebook's V
 dashboard). With every page open, the resident memory (RSS, and PSS, which shares libraries fairly) of the
 learner servers (``jupyterhub-singleuser``) and of their kernels is summed with psutil; the hub, the proxy and
 the idle culler are reported apart. Then the hub is stopped by its pid (it stops the servers it started);
-any server or kernel still alive after that is stopped by its pid too.
+any server or kernel still alive after that is stopped by its pid too. Kernel culling is set long (see
+``start_hub``): an HTTP learner holds no websocket, and would otherwise lose its kernel after 90 s.
 
 The blank notebook (bench/blank.ipynb) is copied into the learners' served folder for the comparison: what a
 learner costs before any dashboard. Learners arrive ``--parallel`` at a time.
@@ -117,8 +118,11 @@ def start_hub(folder: Path, learners: int, blank: Path) -> tuple[subprocess.Pope
     rows = [f"learner{i:02d},pass-{i:04d},学员" for i in range(1, learners + 1)] + ["teacher,pass-9999,讲师"]
     roster.write_text("账号,初始密码,角色\n" + "\n".join(rows) + "\n", encoding="utf-8")
     port = free_port()
-    # the kernel cap per login stays at its default: each learner opens one page
-    command, env, roots = classroom_setup(roster, state_dir=folder / "state", port=port, data=folder / "data")
+    # Everything as `microloan classroom` sets it except the kernel culling: these HTTP learners never open
+    # the page's widget websocket a browser keeps open, so the 90-s rule for pages without a connection would
+    # cull their kernels while the class is still arriving (a first run counted 18 of 30 kernels for 04c).
+    command, env, roots = classroom_setup(roster, state_dir=folder / "state", port=port, data=folder / "data",
+                                          cull_idle_timeout=3600, cull_interval=600)
     (roots[0] / "bench").mkdir(exist_ok=True)
     shutil.copyfile(blank, roots[0] / "bench" / "blank.ipynb")
     env.pop("MICROLOAN_DB_URL", None)
