@@ -184,6 +184,13 @@ def _literal(dumper: yaml.SafeDumper, text: _Literal) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", str(text), style="|")
 
 
+class _Dumper(yaml.SafeDumper):
+    """YAML writer of the values file: multi-line strings as blocks."""
+
+
+_Dumper.add_representer(_Literal, _literal)
+
+
 def _blocks(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _blocks(v) for k, v in value.items()}
@@ -201,9 +208,7 @@ def render_values(**kwargs: Any) -> str:
     >>> yaml.safe_load(text) == build_values()
     True
     """
-    dumper = type("_Dumper", (yaml.SafeDumper,), {})
-    dumper.add_representer(_Literal, _literal)
-    body = yaml.dump(_blocks(build_values(**kwargs)), Dumper=dumper, allow_unicode=True, sort_keys=False, width=100)
+    body = yaml.dump(_blocks(build_values(**kwargs)), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100)
     return _HEADER + body
 
 
