@@ -3,7 +3,8 @@ architecture §5: every learner logs in and gets a jupyter_server of their own (
 that serves the course through Voila as a server extension, behind a read-only :class:`ReadOnlyAuthorizer`.
 
 * Logins come from a roster CSV the instructor imports (columns ``账号,初始密码,角色``; roles 学员 / 讲师).
-  Passwords are kept only as scrypt hashes in the hub's memory; instructors are hub admins.
+  The hub keeps only scrypt hashes of the passwords (:mod:`microloan_sim.hub_auth`, the same login on
+  Kubernetes); instructors are hub admins.
 * A learner's server has no JupyterLab, no terminals and no code execution: creating a kernel, writing a
   file, restarting a kernel or opening a session is refused (403) by the authorizer, and kernel messages are
   limited to what widgets need (no ``execute_request``). Voila starts each page's kernel itself.
@@ -11,6 +12,12 @@ that serves the course through Voila as a server extension, behind a read-only :
   the instructor-mode mirror. All servers share one gradebook data directory (or ``MICROLOAN_DB_URL``).
   Each kernel knows its learner from ``JUPYTERHUB_USER``.
 * Kernels are culled as under ``microloan serve``; JupyterHub's idle culler stops idle learner servers.
+  One login holds at most ``MAX_KERNELS_PER_CLIENT`` pages' kernels at once (:class:`CappedKernelManager`,
+  the hub's stand-in for ``microloan serve``'s per-address cap).
+
+What a learner's server runs and how (:func:`singleuser_command`, :func:`singleuser_config`,
+:func:`role_environment`, :func:`culler_arguments`) is shared with the Kubernetes deployment
+(:mod:`microloan_sim.deploy` renders ``deploy/kubernetes/values.yaml`` from the same functions).
 
 This module runs inside the hub (authenticator, spawner hook) and inside learner servers (authorizer); it
 sits on the ``cli`` rung of the layer ladder.
@@ -27,19 +34,22 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import hmac
 import json
 import os
 import re
-import secrets
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jupyter_server.auth.authorizer import Authorizer
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from tornado.web import HTTPError
+from traitlets import Int
 
 from .errors import InputError
+from .hub_auth import check_password, hash_password, write_roster_file  # noqa: F401 - hash helpers re-exported
+from .serving import MAX_KERNELS_PER_CLIENT
 
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 _ROLES = {"学员": "learner", "learner": "learner", "讲师": "instructor", "instructor": "instructor"}
@@ -93,23 +103,6 @@ def read_roster(path: str | Path) -> list[RosterEntry]:
     return entries
 
 
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    """``salt$hash`` with scrypt; :func:`check_password` verifies it in constant time.
-
-    >>> stored = hash_password("pass-0001")
-    >>> check_password("pass-0001", stored), check_password("pass-0002", stored)
-    (True, False)
-    """
-    salt = salt or secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=2**14, r=8, p=1)
-    return f"{salt.hex()}${digest.hex()}"
-
-
-def check_password(password: str, stored: str) -> bool:
-    salt, _, expected = stored.partition("$")
-    return hmac.compare_digest(hash_password(password, bytes.fromhex(salt)).partition("$")[2], expected)
-
-
 class ReadOnlyAuthorizer(Authorizer):
     """Learner servers only read: pages, static files, the tree, and the kernel websocket of a page.
 
@@ -124,10 +117,56 @@ class ReadOnlyAuthorizer(Authorizer):
         return action == "execute" and resource == "kernels" and handler.request.path.endswith("/channels")
 
 
-def singleuser_config(root: Path, *, cull_idle_timeout: int, cull_interval: int) -> dict[str, Any]:
-    """jupyter_server config of a learner's (or instructor's) server: Voila only, read-only, kernels culled."""
+#: Shown (Chinese page ``429.html`` of the ``microloan`` Voila template) when a login holds too many pages.
+TOO_MANY_PAGES = "您的账号同时打开的课程页面已达上限（{cap} 个）。请先关闭不用的页面，稍等片刻后刷新本页。"
+
+
+class CappedKernelManager(AsyncMappingKernelManager):
+    """The server's kernels, at most ``max_kernels`` at once (0: no cap).
+
+    Under the hub every login has a server of its own, so this caps the pages one learner holds open, as
+    ``microloan serve`` caps one client address (:mod:`microloan_sim.voila_app`). Kernels still starting
+    count too: the check and the reservation happen with no ``await`` in between.
+    """
+
+    max_kernels = Int(MAX_KERNELS_PER_CLIENT, config=True, help="Most kernels this server runs at once (0: no cap).")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._starting = 0
+
+    async def start_kernel(self, *args: Any, **kwargs: Any) -> str:  # type: ignore[override]
+        cap = self.max_kernels
+        if cap > 0 and len(self.list_kernel_ids()) + self._starting >= cap:
+            raise HTTPError(429, TOO_MANY_PAGES.format(cap=cap))
+        self._starting += 1
+        try:
+            return str(await super().start_kernel(*args, **kwargs))
+        finally:
+            self._starting -= 1
+
+
+def singleuser_command(python: str = sys.executable) -> list[str]:
+    """How the hub starts a learner's server (the local spawner and KubeSpawner alike).
+
+    >>> singleuser_command("python3")
+    ['python3', '-m', 'jupyterhub.singleuser']
+    """
+    return [python, "-m", "jupyterhub.singleuser"]
+
+
+#: The page a learner lands on after logging in.
+DEFAULT_URL = "/voila/render/course/00_导学.ipynb"
+
+
+def singleuser_config(root: Path, *, cull_idle_timeout: int, cull_interval: int,
+                      max_kernels: int = MAX_KERNELS_PER_CLIENT, allow_root: bool | None = None) -> dict[str, Any]:
+    """jupyter_server config of a learner's (or instructor's) server: Voila only, read-only, kernels culled
+    and capped. ``allow_root`` defaults to whether this process runs as root (a container, CI)."""
     from .serving import EXTENSION_DENYLIST, FILE_ALLOWLIST, IOPUB_TIMEOUT, TEMPLATE
 
+    if allow_root is None:
+        allow_root = hasattr(os, "geteuid") and os.geteuid() == 0
     return {
         "ServerApp": {
             "root_dir": str(root),
@@ -135,13 +174,15 @@ def singleuser_config(root: Path, *, cull_idle_timeout: int, cull_interval: int)
                                     "notebook_shim": False, "jupyter_lsp": False, "jupyter_server_terminals": False,
                                     "nbclassic": False},
             "authorizer_class": "microloan_sim.classroom.ReadOnlyAuthorizer",
+            "kernel_manager_class": "microloan_sim.classroom.CappedKernelManager",
             "terminals_enabled": False,
-            "allow_root": hasattr(os, "geteuid") and os.geteuid() == 0,  # as root (a container, CI)
-            "default_url": "/voila/render/course/00_导学.ipynb",
+            "allow_root": bool(allow_root),
+            "default_url": DEFAULT_URL,
         },
         "ContentsManager": {"allow_hidden": False},
         "MappingKernelManager": {"cull_idle_timeout": cull_idle_timeout, "cull_interval": cull_interval,
                                  "cull_connected": False, "allowed_message_types": WIDGET_MESSAGES},
+        "CappedKernelManager": {"max_kernels": max_kernels},
         "KernelManager": {"transport": "ipc"},
         "VoilaConfiguration": {"template": TEMPLATE, "show_tracebacks": False, "allow_template_override": "NO",
                                "extension_denylist": list(EXTENSION_DENYLIST), "file_allowlist": list(FILE_ALLOWLIST)},
@@ -149,25 +190,54 @@ def singleuser_config(root: Path, *, cull_idle_timeout: int, cull_interval: int)
     }
 
 
+def role_environment(role: str, *, config_root: str, jupyter_path: str, data_dir: str,
+                     runtime_dir: str | None = None) -> dict[str, str]:
+    """Environment of a ``role`` ("learner"/"instructor") server: its config folder, the Voila template, where
+    the gradebook lives. The database URL and the course key are added by the caller (locally from the
+    settings, on Kubernetes from a secret).
+
+    >>> env = role_environment("learner", config_root="/etc/microloan", jupyter_path="/srv/j", data_dir="/d")
+    >>> env["JUPYTER_CONFIG_DIR"], env["MICROLOAN_ROLE"]
+    ('/etc/microloan/singleuser-learner', 'learner')
+    """
+    if role not in ("learner", "instructor"):
+        raise InputError(f"角色应为 learner 或 instructor（当前为 {role}）", field="角色")
+    env = {
+        "JUPYTER_CONFIG_DIR": f"{config_root.rstrip('/')}/singleuser-{role}",
+        "JUPYTER_PATH": jupyter_path,
+        "MICROLOAN_DATA_DIR": data_dir,
+        "MICROLOAN_ROLE": role,
+        "PYDEVD_DISABLE_FILE_VALIDATION": "1",
+    }
+    if runtime_dir:
+        env["JUPYTER_RUNTIME_DIR"] = runtime_dir
+    return env
+
+
+def culler_arguments(server_idle_timeout: int) -> dict[str, int]:
+    """jupyterhub-idle-culler's ``--timeout`` and ``--cull-every`` for a server idle timeout (seconds).
+
+    >>> culler_arguments(3600)
+    {'timeout': 3600, 'every': 600}
+    """
+    return {"timeout": server_idle_timeout, "every": max(10, server_idle_timeout // 6)}
+
+
+#: Spawner settings shared by the local hub and KubeSpawner (seconds).
+SPAWN_TIMEOUTS = {"http_timeout": 120, "start_timeout": 120}
+
+
 def configure(c: Any, settings_file: str | Path) -> None:
     """Fill a JupyterHub config object ``c`` from the settings ``microloan classroom`` wrote (JSON)."""
-    from jupyterhub.auth import Authenticator
     from jupyterhub.spawner import SimpleLocalProcessSpawner
+
+    from .hub_auth import configure_roster_login
 
     settings = json.loads(Path(settings_file).read_text(encoding="utf-8"))
     state = Path(settings["state_dir"])
-    roster = read_roster(settings["roster"])
-    hashes = {e.username: hash_password(e.password) for e in roster}
-
-    class RosterAuthenticator(Authenticator):
-        """Accounts and initial passwords from the instructor's roster CSV."""
-
-        async def authenticate(self, handler: Any, data: dict[str, str]) -> str | None:
-            username = self.normalize_username(str(data.get("username", "")).strip())
-            stored = hashes.get(username)
-            if stored and check_password(str(data.get("password", "")), stored):
-                return username
-            return None
+    roster_file = state / "roster.json"
+    write_roster_file([(e.username, e.password, e.role) for e in read_roster(settings["roster"])], str(roster_file))
+    configure_roster_login(c, str(roster_file))
 
     c.JupyterHub.ip = settings["ip"]
     c.JupyterHub.port = settings["port"]
@@ -178,39 +248,32 @@ def configure(c: Any, settings_file: str | Path) -> None:
     c.JupyterHub.db_url = f"sqlite:///{state / 'jupyterhub.sqlite'}"
     c.JupyterHub.cookie_secret_file = str(state / "cookie_secret")
     c.JupyterHub.template_paths = [str(Path(__file__).parent / "data" / "jupyterhub" / "templates")]
-    c.JupyterHub.authenticator_class = RosterAuthenticator
-    c.Authenticator.allowed_users = {e.username for e in roster}
-    c.Authenticator.admin_users = {e.username for e in roster if e.role == "instructor"}
     c.JupyterHub.implicit_spawn_seconds = 1
     c.JupyterHub.spawner_class = SimpleLocalProcessSpawner
     c.SimpleLocalProcessSpawner.home_dir_template = str(state / "homes" / "{username}")
-    c.Spawner.cmd = [sys.executable, "-m", "jupyterhub.singleuser"]
-    c.Spawner.default_url = "/voila/render/course/00_导学.ipynb"
-    c.Spawner.http_timeout = 120
-    c.Spawner.start_timeout = 120
+    c.Spawner.cmd = singleuser_command()
+    c.Spawner.default_url = DEFAULT_URL
+    c.Spawner.http_timeout = SPAWN_TIMEOUTS["http_timeout"]
+    c.Spawner.start_timeout = SPAWN_TIMEOUTS["start_timeout"]
 
     def pre_spawn_hook(spawner: Any) -> None:
         role = "instructor" if spawner.user.admin else "learner"
-        config_dir = state / f"singleuser-{role}"
         # kernels talk over unix sockets, whose paths must stay under 107 bytes: a short runtime folder
         runtime = Path(settings["runtime_root"]) / f"mlh-{hashlib.sha1(spawner.user.name.encode()).hexdigest()[:10]}"
         runtime.mkdir(mode=0o700, exist_ok=True)
-        spawner.environment.update({
-            "JUPYTER_RUNTIME_DIR": str(runtime),
-            "JUPYTER_CONFIG_DIR": str(config_dir),
-            "JUPYTER_PATH": settings["jupyter_path"],
-            "MICROLOAN_DATA_DIR": settings["data_dir"],
-            "MICROLOAN_ROLE": role,
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",
-            **({"MICROLOAN_DB_URL": settings["db_url"]} if settings.get("db_url") else {}),
-        })
+        environment = role_environment(role, config_root=str(state), jupyter_path=settings["jupyter_path"],
+                                       data_dir=settings["data_dir"], runtime_dir=str(runtime))
+        if settings.get("db_url"):
+            environment["MICROLOAN_DB_URL"] = settings["db_url"]
+        spawner.environment = {**spawner.environment, **environment}  # a new dict: never shared between users
 
     c.Spawner.pre_spawn_hook = pre_spawn_hook
+    culler = culler_arguments(settings["server_idle_timeout"])
     c.JupyterHub.load_roles = [{"name": "idle-culler", "services": ["idle-culler"],
                                 "scopes": ["list:users", "read:users:activity", "read:servers", "delete:servers"]}]
     c.JupyterHub.services = [{"name": "idle-culler", "command": [
-        sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={settings['server_idle_timeout']}",
-        f"--cull-every={max(10, settings['server_idle_timeout'] // 6)}"]}]
+        sys.executable, "-m", "jupyterhub_idle_culler", f"--timeout={culler['timeout']}",
+        f"--cull-every={culler['every']}"]}]
 
 
 def write_settings(state_dir: Path, **settings: Any) -> Path:
@@ -220,7 +283,8 @@ def write_settings(state_dir: Path, **settings: Any) -> Path:
         folder = state_dir / f"singleuser-{role}"
         folder.mkdir(exist_ok=True)
         config = singleuser_config(Path(root), cull_idle_timeout=settings["cull_idle_timeout"],
-                                   cull_interval=settings["cull_interval"])
+                                   cull_interval=settings["cull_interval"],
+                                   max_kernels=settings.get("max_kernels", MAX_KERNELS_PER_CLIENT))
         (folder / "jupyter_server_config.json").write_text(json.dumps(config, ensure_ascii=False, indent=1),
                                                            encoding="utf-8")
     path = state_dir / "classroom.json"

@@ -1,4 +1,5 @@
-"""The ``microloan`` command: ``serve [PATH] [--instructor]``, ``classroom``, ``lab``, ``cases`` and ``gradebook``.
+"""The ``microloan`` command: ``serve [PATH] [--instructor]``, ``classroom``, ``hash-roster``, ``lab``, ``cases`` and
+``gradebook``.
 
 What and how Voila serves (the learner-safe root, culling, kernel limits) lives in :mod:`microloan_sim.serving`;
 this module parses the command line and starts the servers.
@@ -130,7 +131,8 @@ def _free_port() -> int:
 def classroom_setup(roster: Path, *, state_dir: Path, ip: str = "127.0.0.1", port: int = 8000,
                     source: Path | None = None, data: Path | None = None,
                     cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
-                    server_idle_timeout: int = 3600) -> tuple[list[str], dict[str, str], list[Path]]:
+                    server_idle_timeout: int = 3600,
+                    max_kernels: int = MAX_KERNELS_PER_CLIENT) -> tuple[list[str], dict[str, str], list[Path]]:
     """The JupyterHub command, its environment and the served roots to remove afterwards."""
     from . import classroom
     from .gradebook import data_dir
@@ -146,7 +148,7 @@ def classroom_setup(roster: Path, *, state_dir: Path, ip: str = "127.0.0.1", por
         proxy_api_port=_free_port(), learner_root=str(learner_root), instructor_root=str(instructor_root),
         data_dir=str(data), db_url=os.environ.get("MICROLOAN_DB_URL", ""), runtime_root=_short_runtime_dir(),
         jupyter_path=jupyter_environment()["JUPYTER_PATH"], cull_idle_timeout=cull_idle_timeout,
-        cull_interval=cull_interval, server_idle_timeout=server_idle_timeout)
+        cull_interval=cull_interval, server_idle_timeout=server_idle_timeout, max_kernels=max_kernels)
     env = jupyter_environment()
     env.pop("JUPYTER_CONFIG_DIR", None)
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
@@ -171,6 +173,17 @@ def _classroom(args: argparse.Namespace) -> int:
     print("按 Ctrl+C 停止。", flush=True)
     process = subprocess.Popen(command, env=env, cwd=state)
     return _run_until_stopped(process, roots, grace=30)
+
+
+def _hash_roster(args: argparse.Namespace) -> int:
+    """The roster as a file of salted password hashes, for the hub on Kubernetes (secret ``microloan-roster``)."""
+    from .classroom import read_roster
+    from .hub_auth import write_roster_file
+
+    entries = read_roster(Path(args.roster))
+    write_roster_file([(e.username, e.password, e.role) for e in entries], str(args.output))
+    print(f"已写入 {args.output}：{len(entries)} 个账号（只含加盐的密码哈希，不含密码本身）", flush=True)
+    return 0
 
 
 def _lab(args: argparse.Namespace) -> int:
@@ -324,6 +337,10 @@ def build_parser() -> argparse.ArgumentParser:
     room.add_argument("--ip", default="127.0.0.1", help="监听地址（局域网上课用 0.0.0.0）")
     room.add_argument("--state-dir", help="JupyterHub 状态目录（默认：临时目录）")
     room.set_defaults(func=_classroom)
+    hashed = sub.add_parser("hash-roster", help="把花名册转成只含密码哈希的 roster.json（Kubernetes 部署用）")
+    hashed.add_argument("roster", help="花名册 CSV：账号,初始密码,角色（学员/讲师）")
+    hashed.add_argument("output", help="输出文件，例如 roster.json")
+    hashed.set_defaults(func=_hash_roster)
     lab = sub.add_parser("lab", help="打开 JupyterLab（讲师与自学）")
     lab.add_argument("--port", type=int, default=8888)
     lab.set_defaults(func=_lab)

@@ -203,17 +203,23 @@ def _mirror(source: Path, target: Path, *, instructor: bool, exclude: Sequence[P
                 shutil.copy2(entry, link)
 
 
-def build_served_root(source: Path, *, instructor: bool, exclude: Iterable[Path] = ()) -> Path:
-    """A temporary folder for Voila mirroring what learners (or the instructor) may open.
+def build_served_root(source: Path, *, instructor: bool, exclude: Iterable[Path] = (),
+                      target: Path | None = None) -> Path:
+    """A temporary folder (or ``target``, which must not exist yet) for Voila mirroring what learners (or the
+    instructor) may open.
 
     From a project root only ``course/``, ``exercises/`` and ``casebook/`` are mirrored; from any other
     folder, everything in it. Hidden entries, caches, gradebook files and ``exclude`` (the data directory)
     are left out; so is every name containing "instructor" or "answer_key" unless ``instructor`` is true. The caller
-    removes the folder when Voila stops.
+    removes the folder when Voila stops. The Kubernetes image builds its two fixed roots with ``target``.
     """
     source = source.resolve()
     excluded = [Path(p).resolve() for p in exclude]
-    root = Path(tempfile.mkdtemp(prefix=f"microloan-{'instructor' if instructor else 'learner'}-"))
+    if target is not None:
+        target.mkdir(parents=True)
+        root = target
+    else:
+        root = Path(tempfile.mkdtemp(prefix=f"microloan-{'instructor' if instructor else 'learner'}-"))
     folders = [source / name for name in SERVED_FOLDERS if (source / name).is_dir()]
     if folders:
         for folder in folders:

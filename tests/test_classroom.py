@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import json
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -100,3 +101,18 @@ def test_classroom_setup_serves_learners_without_the_instructor_files(tmp_path: 
 def test_classroom_refuses_a_missing_roster(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["classroom", "--roster", str(tmp_path / "none.csv"), "--state-dir", str(tmp_path / "s")]) == 2
     assert "无法读取花名册" in capsys.readouterr().err
+
+
+def test_exercise_notebooks_say_the_login_is_the_learner_id_in_class() -> None:
+    """Under the hub the forms show the login and ask nothing (tests/test_classroom_hub.py): no exercise
+    notebook may tell a logged-in learner to type an id without saying that in class the id is the login."""
+    repo = Path(__file__).resolve().parents[1]
+    checked = 0
+    for notebook in sorted((repo / "exercises").glob("ex*.ipynb")) + sorted((repo / "course").glob("*.ipynb")):
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        for cell in cells:
+            text = "".join(cell["source"])
+            if cell["cell_type"] == "markdown" and re.search(r"(填写|输入)(你的|自己的)?(\*\*)?学员编号", text):
+                checked += 1
+                assert "登录" in text, f"{notebook.name}: asks for the learner id without the login case"
+    assert checked >= 9  # ex01-ex09 all explain it

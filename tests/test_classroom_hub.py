@@ -5,21 +5,35 @@ in through Chromium.
 Each learner submits ex01 and the gradebook attributes it to their login; a learner cannot reach another
 learner's server, create a kernel, write a file, open a session, execute code over their page's kernel
 websocket, or open the instructor dashboard. Everything stays on 127.0.0.1.
+
+``microloan serve``'s two guards (microloan_sim/voila_app.py) do not run under the hub, where Voila is a
+server extension; the hub has its equivalents, tested here: a request with a foreign ``Host`` (a DNS-rebinding
+page) carries none of the hub's cookies, which browsers bind to the host name, so it gets the login redirect
+or a 403 and never a page or a kernel; and the per-address kernel cap becomes a cap per login
+(``CappedKernelManager`` in every learner's server, answered with a Chinese page). The running learner server
+is also checked against deploy/kubernetes/values.yaml: same command, same configuration.
 """
 from __future__ import annotations
 
+import http.client
+import json
 import os
+import re
 import shutil
 import signal
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
+import psutil
 import pytest
+import yaml
 
 import microloan_sim as ml
 from microloan_sim.cli import classroom_setup
@@ -28,7 +42,11 @@ from .browser_support import free_port, loopback_only
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EX01 = "exercises/ex01_报表重构.ipynb"
-ROSTER = {"learner01": ("pass-0001", "学员"), "learner02": ("pass-0002", "学员"), "teacher": ("pass-9999", "讲师")}
+ROSTER = {"learner01": ("pass-0001", "学员"), "learner02": ("pass-0002", "学员"), "learner03": ("pass-0003", "学员"),
+          "teacher": ("pass-9999", "讲师")}
+#: The kernel cap per login for this hub (the default, 10 pages, would make the test open 11 pages).
+CAP = 3
+VALUES = Path(__file__).resolve().parents[1] / "deploy" / "kubernetes" / "values.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -41,7 +59,7 @@ def hub(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
                       encoding="utf-8")
     port = free_port()
     data = folder / "data"
-    command, env, roots = classroom_setup(roster, state_dir=folder / "state", port=port, data=data)
+    command, env, roots = classroom_setup(roster, state_dir=folder / "state", port=port, data=data, max_kernels=CAP)
     env.pop("MICROLOAN_DB_URL", None)
     log = open(folder / "hub.log", "wb")  # noqa: SIM115
     process = subprocess.Popen(command, env=env, cwd=folder / "state", stdout=log, stderr=subprocess.STDOUT,
@@ -201,3 +219,80 @@ def test_a_closed_page_frees_its_kernel_under_the_hub_too(hub: dict[str, Any], b
     assert request.get(own).status == 404, "the closed page's kernel is still running"
     print(f"hub: closed page's kernel freed after {freed_after:.1f} s")
     page.context.close()
+
+
+def test_a_foreign_host_name_gets_no_page_and_no_kernel(hub: dict[str, Any], browser: Any) -> None:
+    """What a DNS-rebinding page can send: the hub's address under a foreign name, and no cookie of the hub."""
+    base = hub["base"]
+    log_in(browser, base, "learner01").context.close()  # learner01's server is running
+    port = int(base.rsplit(":", 1)[1].strip("/"))
+    for path in (f"/user/learner01/voila/render/{EX01}", "/user/learner01/api/kernels", "/hub/home",
+                 f"/hub/user-redirect/voila/render/{EX01}"):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        connection.request("GET", quote(path), headers={"Host": "evil.example"})
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        connection.close()
+        assert response.status in (302, 403), (path, response.status)
+        assert "jupyter-config-data" not in body and "kernelId" not in body
+        if response.status == 302:  # to the login (the hub's or the server's OAuth step), never a page
+            assert re.search(r"/hub/(login|api/oauth2/authorize)", response.getheader("Location", "")), path
+
+
+def test_one_login_holds_at_most_the_cap_of_pages(hub: dict[str, Any], browser: Any) -> None:
+    base = hub["base"]
+    page = log_in(browser, base, "learner03")
+    request = page.context.request
+    own = f"{base}user/learner03/"
+    page_url = f"{own}voila/render/course/00_导学.ipynb"
+    page.goto(f"{base}hub/user-redirect/voila/render/course/00_导学.ipynb")  # starts learner03's server
+    page.wait_for_function("document.getElementById('jupyter-config-data') !== null")
+
+    def kernels() -> list[str]:
+        listing = request.get(f"{own}api/kernels")
+        assert listing.status == 200, (listing.status, listing.text()[:300])
+        return [k["id"] for k in listing.json()]
+
+    opened = [request.get(page_url) for _ in range(CAP - len(kernels()))]
+    assert all(r.status == 200 for r in opened) and len(kernels()) == CAP
+    refused = request.get(page_url)
+    assert refused.status == 429
+    text = refused.text()
+    assert f"已达上限（{CAP} 个）" in text and "Too Many" not in text and "Traceback" not in text
+    assert len(kernels()) == CAP  # the refused page started no kernel
+    # closing one page (its own shutdown call) makes room again
+    xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_xsrf" and "learner03" in c["path"])
+    assert request.post(f"{own}voila/api/shutdown/{kernels()[0]}", headers={"X-XSRFToken": xsrf}).status == 204
+    assert request.get(page_url).status == 200
+    # the cap is per login: another learner still opens pages
+    other = log_in(browser, base, "learner02")
+    assert other.context.request.get(f"{base}user/learner02/voila/render/course/00_导学.ipynb").status == 200
+    other.context.close()
+    for kernel in kernels():
+        request.post(f"{own}voila/api/shutdown/{kernel}", headers={"X-XSRFToken": xsrf})
+    page.context.close()
+
+
+def test_the_running_learner_server_is_the_one_the_kubernetes_values_describe(hub: dict[str, Any],
+                                                                                browser: Any) -> None:
+    log_in(browser, hub["base"], "learner01").context.close()
+    values = yaml.safe_load(VALUES.read_text(encoding="utf-8"))["singleuser"]
+    servers = []
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        try:
+            if cmdline[1:] == values["cmd"][1:] and process.environ().get("JUPYTERHUB_USER") == "learner01":
+                servers.append(process)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    assert len(servers) == 1, "learner01's server was not found by its command line"
+    server = servers[0]
+    assert server.cmdline() == [sys.executable, *values["cmd"][1:]]
+    env = server.environ()
+    assert env["MICROLOAN_ROLE"] == "learner"
+    running = json.loads((Path(env["JUPYTER_CONFIG_DIR"]) / "jupyter_server_config.json").read_text("utf-8"))
+    described = values["extraFiles"]["microloan-learner-config"]["data"]
+    for config in (running, described):
+        del config["ServerApp"]["root_dir"], config["ServerApp"]["allow_root"]
+    described["CappedKernelManager"]["max_kernels"] = CAP  # this hub's cap, set for the test above
+    assert running == described
