@@ -26,7 +26,7 @@ from ._version import __version__
 from .errors import InputError
 
 _LAZY = {"ui", "plotting", "schedules", "pricing", "products", "rating", "sizing", "exercises", "gradebook",
-         "offsite", "documents", "compliance", "portfolio", "performance", "marketing"}
+         "offsite", "documents", "compliance", "portfolio", "performance", "marketing", "lending_models"}
 
 __all__ = ["InputError", "casebook", "crosscheck", "labels", "statements", *sorted(_LAZY), "__version__"]
 

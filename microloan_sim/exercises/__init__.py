@@ -26,7 +26,7 @@ True
 """
 from __future__ import annotations
 
-from . import keys_casework, keys_compliance, keys_marketing, keys_portfolio, keys_products  # noqa: F401  (register the keys)
+from . import keys_casework, keys_compliance, keys_marketing, keys_overview, keys_portfolio, keys_products  # noqa: F401  (register the keys)
 from .core import (
     MAX_SHORT_CHARS, MAX_TEXT_CHARS, STATUS_LABELS, Briefing, Exercise, ExerciseSpec, GradeResult, ItemFeedback,
     ItemKind, ItemSpec, Status, all_exercises, check_answer_lengths, exercise_briefing, expected_answers, get,

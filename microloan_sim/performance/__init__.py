@@ -5,7 +5,9 @@ seasonality, :func:`project`) meets the schedule; the borrower pays fees → int
 cash allows; the rest is arrears, days past due, the M0…M4+ bucket and the 五级分类 floor
 (:func:`floor`); shocks (:class:`Shock`) and 展期 / 重组 (:class:`Extension`, :class:`Restructure`) are data;
 the loss of a defaulted loan comes after collateral and guarantee recovery (:func:`loss_after_recovery`);
-early-warning signals read the post-loan flows (:func:`warning_signals`).
+early-warning signals read the post-loan flows (:func:`warning_signals`). The four failure patterns of
+004 ch.6 (过度借贷, 信息不透明, 缺乏风险评估, 还款计划不合理) are one officer decision each, replayed with
+:func:`replay_failure` (:mod:`.failures`, ``data/failure_patterns.yaml``).
 
 Books (:func:`simulate_book`)::
 
@@ -27,6 +29,8 @@ from __future__ import annotations
 
 from .book import BookInputs, BookResult, draw_book, early_warning, play_book, play_book_loop, simulate_book
 from .cashflow import SHOCK_KINDS, Shock, project, seasonal_profile
+from . import failures
+from .failures import FailureReplay, load_patterns, outcome, replay_all, replay_failure, success_levers
 from .classification import BUCKETS, CATEGORIES, bucket, floor, floor_table, npl_ratio
 from .loan import Extension, LoanPath, Restructure, loss_after_recovery, play, play_loan
 from .metrics import flow_to_loss, npl_tolerance, par, roll_rates, vintage_rate
@@ -35,7 +39,8 @@ from .parameters import PerformanceParameters, load_parameters
 from .warning import SIGNAL_LABELS, warning_signals
 
 __all__ = ["BookInputs", "BookResult", "bucket", "BUCKETS", "CATEGORIES", "check_contact", "CHOICES", "collection_step",
-           "draw_book", "early_warning", "Extension", "floor", "floor_table", "flow_to_loss",
+           "draw_book", "early_warning", "Extension", "FailureReplay", "load_patterns", "outcome", "replay_all", "replay_failure",
+           "success_levers", "floor", "floor_table", "flow_to_loss",
            "load_parameters", "load_review", "LoanFileReview", "LoanPath", "loss_after_recovery", "npl_ratio",
            "npl_tolerance", "par", "PerformanceParameters", "play", "play_book", "play_book_loop", "play_loan",
            "project", "Restructure", "ReviewOutcome", "roll_rates", "seasonal_profile", "Shock", "SHOCK_KINDS",
