@@ -37,7 +37,7 @@ def _rating_key(case: casebook.Case) -> dict[str, Any]:
 def _sizing_key(case: casebook.Case) -> dict[str, Any]:
     from .. import sizing
 
-    advice = sizing.recommend(case)
+    advice = sizing.recommend(case, method="equal_installment")  # the exercise states 等额本息 for every borrower
     return {"monthly_disposable": statements.income_statement(case).average_disposable_income,
             "capacity": advice.limit("capacity"), "recommended": advice.amount, "binding": advice.binding_label}
 

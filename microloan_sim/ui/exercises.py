@@ -8,6 +8,10 @@ the login, and the kernel reads it from its own environment at the moment the an
 form then shows the id and has no box for it: a widget's value is never trusted for identity, since a
 learner can rewrite any widget's state (even a disabled box) through widget messages from their own page.
 Self-study without a hub keeps the typed learner id, which only picks the learner's case variant.
+
+Which variant: the *exam* variant, :func:`microloan_sim.gradebook.exam_variant` of the exercise and the learner
+under the course key, never the practice variant the course dashboards show for a typed 学员编号. The form
+names the borrower ("你的考核案例：C03 生猪养殖户（农户）（个人变体）") and never shows a seed.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from typing import Any
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import casebook, exercises
+from .. import casebook, exercises, gradebook
 from ..errors import InputError
 from ..exercises import GradeResult
 from ..labels import CANONICAL_STORY_NOTE, label
@@ -103,6 +107,18 @@ def feedback_view(result: GradeResult) -> str:
             f"<th>得分</th><th>提示</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def exam_case_label(case: casebook.Case) -> str:
+    """The line that names a learner's exam case (never its seed).
+
+    Examples
+    --------
+    >>> exam_case_label(casebook.load_case("C03", variant=12345))
+    "<p class='ml-exam-case'>你的考核案例：<b>C03 生猪养殖户（农户）</b>（个人变体）</p>"
+    """
+    return (f"<p class='ml-exam-case'>你的考核案例：<b>{html.escape(case.id)} {html.escape(case.title)}</b>"
+            f"{'（标准案例）' if case.variant is None else '（个人变体）'}</p>")
+
+
 def _answer_widget(item: exercises.ItemSpec) -> widgets.ValueWidget:
     """Dropdown for choice items, a multi-line box for free text, a text box (not a number box) otherwise,
     so that a mistyped number is kept and explained instead of silently dropped."""
@@ -166,13 +182,17 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
             raise InputError("请先填写学员编号（讲师分配的编号），以得到你自己的案例变体", field="学员编号")
         return casebook.normalize_learner_id(value)  # NFKC, spaces collapsed; "!!!" and control characters refused
 
+    def exam(who: str) -> int:  # keyed with the course key: no dashboard shows this variant
+        return gradebook.exam_variant(exercise.id, who, pool_size=exercise.pool_size)
+
     @safe(documents)
     def show_documents(_change: object = None) -> None:
-        who = learner_id()
-        briefing = exercise.briefing(who)
-        parts = [briefing_view(briefing)] if briefing else []
+        variant = exam(learner_id())
+        case = exercise.case(variant)
+        briefing = exercise.briefing(variant)
+        parts = [exam_case_label(case)] + ([briefing_view(briefing)] if briefing else [])
         if exercise.spec.show_case_documents:
-            parts.append(documents_view(exercise.case(who)))
+            parts.append(documents_view(case))
         replace_output(documents, TABLE_CSS + "".join(parts))
 
     def on_submit(_button: object = None) -> None:
@@ -186,7 +206,8 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
     def grade_and_record() -> None:
         who = learner_id()
         answers = {item_id: box.value for item_id, box in fields.items() if box.value and box.value.strip()}
-        result = exercise.grade(answers, who)
+        variant = exam(who)
+        result = exercise.grade(answers, variant)
         note = ""
         if record is not None:
             try:
@@ -194,7 +215,7 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
             except InputError as exc:
                 note = str(exc)
         extra = f"<p>{html.escape(note)}</p>" if note else ""
-        later = exercises.consequence(exercise.id, answers, who)
+        later = exercises.consequence(exercise.id, answers, variant)
         if later is None:
             replace_output(feedback, feedback_view(result) + extra)
             return
