@@ -269,41 +269,71 @@ def widget_texts(root: Any, owned: set[str] | None = None) -> list[str]:
 _NUMBER = re.compile(r"(?<![\w.])([-−]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(%|万)?")
 
 
+def significant_digits(raw: str) -> int:
+    """Significant digits of a number as written: ``12,345`` 5, ``120,000`` 2, ``0.0450`` 3, ``12.30`` 4."""
+    digits = raw.replace(",", "").replace("-", "")
+    if "." in digits:
+        return len(digits.replace(".", "").lstrip("0"))
+    return len(digits.lstrip("0").rstrip("0"))
+
+
 def numbers_shown(texts: list[str]) -> np.ndarray:
-    """Sorted values of the numbers with at least 4 significant digits, as the UI writes them: 12,345 / 12345 /
-    12,345.00 / 12.34% (→ 0.1234) / 1.234万 (→ 12,340)."""
-    values = []
+    """The numbers with at least 4 significant digits, as the UI writes them (12,345 / 12345 / 12,345.00 /
+    12.34% → 0.1234 / 1.234万 → 12,340), each with half a unit of its last written digit: rows (value, half unit)."""
+    rows = []
     for text in texts:
         for match in _NUMBER.finditer(text):
             raw, unit = match.group(1).replace("−", "-"), match.group(2)
-            digits = raw.replace(",", "").replace("-", "").replace(".", "").lstrip("0")
-            if len(digits) < 4:
+            if significant_digits(raw) < 4:
                 continue
-            value = float(raw.replace(",", ""))
-            values.append(value / 100 if unit == "%" else value * 1e4 if unit == "万" else value)
-    return np.unique(np.asarray(values, dtype=float))
+            decimals = len(raw.split(".")[1]) if "." in raw else 0
+            scale = 0.01 if unit == "%" else 1e4 if unit == "万" else 1.0
+            rows.append((float(raw.replace(",", "")) * scale, 0.5 * 10.0 ** -decimals * scale))
+    return np.unique(np.asarray(rows, dtype=float).reshape(-1, 2), axis=0)
+
+
+_STANDARD_KEYS: dict[tuple[str, str], dict[str, Any]] = {}
+
+
+def standard_key(exercise: Any, case_id: str) -> dict[str, Any]:
+    if (exercise.id, case_id) not in _STANDARD_KEYS:
+        _STANDARD_KEYS[(exercise.id, case_id)] = exercise.compute(ml.casebook.load_case(case_id))
+    return _STANDARD_KEYS[(exercise.id, case_id)]
 
 
 def graded_numbers(learner: str, variant_of: Callable[[str, str], Any]) -> list[tuple[str, str, float, float]]:
-    """(exercise, item, key value, tolerance) of the learner's numeric answers with at least 4 significant digits,
-    for every registered exercise (ex01–ex09 and any later one)."""
+    """(exercise, item, key value, abs tolerance) of the learner's numeric answers in every registered exercise
+    (ex01–ex09 and any later one) that have at least 4 significant digits (1, 0 or 100,000 on a screen is no
+    clue) and differ from the same item in the standard case of the same borrower (a number no variant changes,
+    such as the salaried C06 household's debts, is in the case file every learner reads; it is no variant's
+    secret)."""
     found = []
     for exercise in ml.exercises.all_exercises():
-        key = exercise.expected(variant_of(exercise.id, learner))
+        variant = variant_of(exercise.id, learner)
+        key = exercise.expected(variant)
+        standard = standard_key(exercise, exercise.case_id(variant))
         for item in exercise.items:
             value = key.get(item.id)
-            if item.kind in ("money", "number", "ratio") and value is not None:
-                digits = f"{abs(float(value)):.10g}".replace(".", "").replace("e", "").lstrip("0")
-                if len(digits) >= 4 or abs(float(value)) >= 1000:
-                    found.append((exercise.id, item.id, float(value), max(item.abs_tolerance, 1e-9)))
+            if item.kind not in ("money", "number", "ratio") or value is None:
+                continue
+            if significant_digits(f"{abs(float(value)):.9f}".rstrip("0").rstrip(".")) < 4:
+                continue
+            if standard.get(item.id) is not None and abs(float(standard[item.id]) - float(value)) <= 1e-9:
+                continue
+            found.append((exercise.id, item.id, float(value), item.abs_tolerance))
     return found
 
 
 def leaks(shown: np.ndarray, graded: list[tuple[str, str, float, float]]) -> list[tuple[str, str, float]]:
+    """Graded answers written on screen: a shown number that is the key at the precision it is written in (within
+    half a unit of its last digit) and within the item's absolute tolerance, so copying it scores. A number that
+    merely falls in a wide tolerance band (±100 元) by chance is not the key written out and is not counted."""
     out = []
+    values, halves = shown[:, 0], shown[:, 1]
     for exercise_id, item_id, value, tolerance in graded:
-        at = np.searchsorted(shown, value - tolerance)
-        if at < len(shown) and shown[at] <= value + tolerance:
+        slack = np.minimum(halves, tolerance) + 1e-9 * max(1.0, abs(value))
+        hit = np.abs(values - value) <= slack
+        if hit.any():
             out.append((exercise_id, item_id, value))
     return out
 
@@ -352,8 +382,8 @@ class _Recorder:
         return _UI()
 
 
-@pytest.fixture(scope="module")
-def course_dashboards() -> Iterator[dict[str, Any]]:
+@contextlib.contextmanager
+def built_dashboards() -> Iterator[dict[str, Any]]:
     """Every dashboard the course notebooks build, built once by running their ``ml.ui`` cells as the notebooks do
     (charts are drawn as a 1×1 PNG: pixels are no text, and drawing them would take most of the time)."""
     import matplotlib.figure
@@ -375,52 +405,72 @@ def course_dashboards() -> Iterator[dict[str, Any]]:
                 with_box.setdefault(name, (root, owned))   # one per dashboard: the case picker goes through all
             else:
                 fixed_texts.extend(widget_texts(root, owned))
-        yield {"with_box": with_box, "fixed": numbers_shown(fixed_texts), "patch": patch,
+        yield {"with_box": with_box, "fixed": numbers_shown(fixed_texts),
                "names": sorted({name for name, _, _ in built}), "cache": {}}
 
 
-def dashboard_numbers(dashboards: dict[str, Any], learner: str, case_id: str) -> np.ndarray:
-    """Numbers every learner-box dashboard shows with this learner id typed and this case picked (all tabs)."""
-    cache = dashboards["cache"]
-    if (learner, case_id) in cache:
-        return cache[(learner, case_id)]
+@pytest.fixture(scope="module")
+def course_dashboards() -> Iterator[dict[str, Any]]:
+    with built_dashboards() as dashboards:
+        yield dashboards
+
+
+def dashboard_numbers(dashboards: dict[str, Any], pairs: list[tuple[str, str]]) -> None:
+    """Fill ``dashboards["cache"][(learner, case)]`` with the numbers every learner-box dashboard shows with that
+    learner id typed and that case picked (every tab shown). Pairs are visited case by case, so each dashboard
+    updates about once per pair."""
     import ipywidgets as widgets
 
-    texts: list[str] = []
+    cache = dashboards["cache"]
+    todo = sorted({pair for pair in pairs if pair not in cache}, key=lambda pair: (pair[1], pair[0]))
+    texts: dict[tuple[str, str], list[str]] = {pair: [] for pair in todo}
     with contextlib.redirect_stdout(io.StringIO()):
         for root, owned in dashboards["with_box"].values():
             tree = list(walk(root))
             picker = next(w for w in tree if "ml-case" in getattr(w, "_dom_classes", ()))
             box = next(w for w in tree if "ml-variant" in getattr(w, "_dom_classes", ()))
-            box.value = learner
-            picker.value = case_id     # either change triggers the update; both are set for this pair
-            for tabs in [w for w in tree if isinstance(w, (widgets.Tab, widgets.Accordion))]:
-                for index in range(len(tabs.children)):
-                    tabs.selected_index = index      # tabs draw their content when shown
-                    texts.extend(widget_texts(root, owned))
-                tabs.selected_index = 0
-            texts.extend(widget_texts(root, owned))
-    cache[(learner, case_id)] = numbers_shown(texts)
-    return cache[(learner, case_id)]
+            tabs = [w for w in tree if isinstance(w, (widgets.Tab, widgets.Accordion))]
+            for learner, case_id in todo:
+                picker.value = case_id      # a change of either box updates the dashboard
+                box.value = learner
+                for tab in tabs:
+                    for index in range(len(tab.children)):
+                        tab.selected_index = index      # tabs draw their content when shown; drawn content stays
+                texts[(learner, case_id)].extend(widget_texts(root, owned))
+                for tab in tabs:
+                    tab.selected_index = 0
+    for pair, collected in texts.items():
+        cache[pair] = numbers_shown(collected)
 
 
 def _cases_to_check(learner: str, variant_of: Callable[[str, str], Any]) -> list[str]:
-    """The learner's own cases in every exercise (where a leak would come from) plus, for 学员01, every case."""
-    mine = {exercise.case_id(variant_of(exercise.id, learner)) for exercise in ml.exercises.all_exercises()}
+    """The learner's own case in every pooled exercise (a graded number derived from a case's records can only come
+    from that case's dashboards); for 学员01 every case of the casebook."""
     if learner == "学员01":
-        mine |= set(ml.casebook.list_cases()["id"])
-    return sorted(mine)
+        return sorted(ml.casebook.list_cases()["id"])
+    return sorted({exercise.case_id(variant_of(exercise.id, learner)) for exercise in ml.exercises.all_exercises()
+                   if exercise.pool_size > 1})
+
+
+#: Answers that are a property of what every learner sees, not of a variant, and that a dashboard without a
+#: 学员编号 box shows as it should: ex05 asks for the IRR of a catalogue product, which does not depend on the
+#: principal when the fees are proportional, and the 05a–05c comparators show catalogue products' IRRs. Not a
+#: seed leak (no learner id is involved; the old and new seeding alike); reported to the course lead.
+LEARNER_INDEPENDENT = {("ex05", "target_irr")}
 
 
 def find_leaks(dashboards: dict[str, Any], learners: list[str],
                variant_of: Callable[[str, str], Any]) -> list[tuple[str, str, str, str, float]]:
     found = []
+    pairs = [(learner, case_id) for learner in learners for case_id in _cases_to_check(learner, variant_of)]
+    dashboard_numbers(dashboards, pairs)
     for learner in learners:
         graded = graded_numbers(learner, variant_of)
         for exercise_id, item_id, value in leaks(dashboards["fixed"], graded):
-            found.append((learner, "（无学员编号的仪表板）", exercise_id, item_id, value))
+            if (exercise_id, item_id) not in LEARNER_INDEPENDENT:
+                found.append((learner, "（无学员编号的仪表板）", exercise_id, item_id, value))
         for case_id in _cases_to_check(learner, variant_of):
-            for exercise_id, item_id, value in leaks(dashboard_numbers(dashboards, learner, case_id), graded):
+            for exercise_id, item_id, value in leaks(dashboards["cache"][(learner, case_id)], graded):
                 found.append((learner, case_id, exercise_id, item_id, value))
     return found
 
@@ -429,7 +479,7 @@ def test_the_leak_test_sees_the_dashboards_with_a_learner_box(course_dashboards:
     assert set(course_dashboards["with_box"]) == {"offsite_explorer", "case_browser", "crosscheck_explorer",
                                                   "statement_explorer", "sizing_calculator", "informal_debt_cap",
                                                   "aml_explorer"}
-    assert len(course_dashboards["names"]) >= 40 and len(course_dashboards["fixed"]) > 100
+    assert len(course_dashboards["names"]) >= 25 and len(course_dashboards["fixed"]) > 100
 
 
 def test_the_old_seeding_leaks_graded_answers(course_dashboards: dict[str, Any]) -> None:

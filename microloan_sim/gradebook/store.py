@@ -654,7 +654,7 @@ class LearnerView:
         return _overview(self.attempts())
 
     def submit(self, exercise_id: str, answers: dict[str, Any]) -> Submission:
-        """Grade and record an attempt for this learner (on their own variant)."""
+        """Grade and record an attempt for this learner (on their exam variant)."""
         return self._book.submit(self.learner_id, exercise_id, answers)
 
     def report_html(self) -> str:
