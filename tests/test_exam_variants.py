@@ -198,8 +198,7 @@ def test_ex02_verdicts_depend_on_the_seed_not_only_on_the_case() -> None:
                     for s in seeds}
         assert len(verdicts) >= 3, case_id
         practice = ml.casebook.load_case(case_id, variant="学员07")   # what 04a/04b show for the id typed
-        assert len(documents.build_documents(practice).claims.debts) >= 0 and \
-            len(documents.planted_flaws(practice)) == len(documents.load_answer_key(practice))  # all flaws there
+        assert len(documents.planted_flaws(practice)) == len(documents.load_answer_key(practice))  # all flaws there
     shown = exercise.briefing(exam_variant("ex02", "学员07", KEY))
     assert "银行流水按月汇总" in shown.tables and "学员编号" not in shown.note
 
