@@ -23,6 +23,9 @@ from urllib.parse import quote
 from microloan_sim.cli import build_served_root, serve_environment, voila_command
 
 REPO = Path(__file__).resolve().parents[1]
+#: The course key of the test Voila servers, so a browser test can compute a learner's exam variant
+#: (``microloan_sim.gradebook.exam_variant(exercise, learner, TEST_COURSE_KEY.encode())``).
+TEST_COURSE_KEY = "浏览器测试课程密钥"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
@@ -52,7 +55,8 @@ def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool
         shutil.copyfile(file, root / served)
     sink = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
     process = subprocess.Popen(voila_command(root, port, preheat=preheat, **serve_options),
-                               env=serve_environment(data, instructor=instructor), cwd=root,
+                               env={**serve_environment(data, instructor=instructor),
+                                    "MICROLOAN_COURSE_KEY": TEST_COURSE_KEY}, cwd=root,
                                stdout=sink, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}/"
     try:

@@ -119,18 +119,25 @@ def test_choice_answers_are_always_offered(exercise_id: str) -> None:
 
 
 def test_ex03_key_agrees_with_the_scorecard_file() -> None:
-    """Score = sum of the breakdown's points; grade = the band of that score in business.yaml (read directly)."""
+    """Score = sum of the breakdown's points; grade = the band of that score in the card file of the borrower's
+    segment (read directly: business.yaml, farmer.yaml, consumer.yaml)."""
     import yaml
 
-    card = yaml.safe_load((ml._data.data_path("scorecards", "business.yaml")).read_text(encoding="utf-8"))
+    card_of = {"business": "business", "farm": "farmer", "consumer": "consumer"}
     exercise = ml.exercises.get("ex03")
+    segments = set()
     for variant in range(50):
         key = exercise.expected(variant)
-        breakdown = ml.rating.rate(exercise.case(variant), "business").breakdown
+        case = exercise.case(variant)
+        segments.add(case.segment)
+        name = card_of[case.segment]
+        card = yaml.safe_load((ml._data.data_path("scorecards", f"{name}.yaml")).read_text(encoding="utf-8"))
+        breakdown = ml.rating.rate(case, name).breakdown
         assert key["score"] == pytest.approx(breakdown["得分"].sum())
         assert key["main_reason"] == breakdown.loc[breakdown["扣分"].idxmax(), "指标"]
         band = next(g for g in card["grades"] if g["min"] <= key["score"] < g["max"] or key["score"] == g["max"] == 100)
         assert key["grade"] == band["grade"]
+    assert segments == {"business", "farm", "consumer"}   # the pool's three kinds of borrower all came up
 
 
 def test_ex04_capacity_and_recommendation_independently() -> None:
@@ -150,7 +157,7 @@ def test_ex04_capacity_and_recommendation_independently() -> None:
         share = params["capacity"]["share"]
         capacity = -npf.pv(rate, case.request.months, share * disposable)  # level payment = k × disposable
         assert key["capacity"] == pytest.approx(max(capacity, 0), rel=1e-6)
-        advice = ml.sizing.recommend(case)
+        advice = ml.sizing.recommend(case, method="equal_installment")  # the exercise states 等额本息
         lowest = min(advice.binding_limits().min(), case.request.amount)
         assert key["recommended"] == pytest.approx(lowest // 100 * 100)
 
@@ -233,19 +240,29 @@ def test_ex02_key_from_documents_and_the_answer_key_file() -> None:
 
     from microloan_sim import crosscheck, documents
 
+    from microloan_sim.exercises.keys_casework import exam_flaws
+
     exercise = ml.exercises.get("ex02")
-    flaws = yaml.safe_load((exercise.case(None).folder / "answer_key.yaml").read_text(encoding="utf-8"))
-    kinds = {flaw["kind"] for flaw in flaws["flaws"]}
+    patterns = set()
     for variant in [None, *range(50)]:
         case = exercise.case(variant)
-        docs = documents.build_documents(case)
+        flaws = yaml.safe_load((case.folder / "answer_key.yaml").read_text(encoding="utf-8"))
+        chosen = exam_flaws(case)   # the seed's subset of the case's flaws (all of them for the canonical case)
+        if variant is not None:
+            assert set(chosen) < {flaw["id"] for flaw in flaws["flaws"]}   # never all: the dashboards plant all
+        kinds = {flaw["kind"] for flaw in flaws["flaws"] if chosen is None or flaw["id"] in chosen}
+        docs = documents.build_documents(case, only=chosen)
         key = exercise.expected(variant)
+        patterns.add((case.id, key["sales_verdict"], key["debt_verdict"], key["inventory_verdict"]))
         count = docs.inventory_count
         assert key["counted_inventory"] == pytest.approx(float((count["quantity"] * count["unit_cost"]).sum()), abs=1)
         said = docs.statements.set_index(["role", "topic"])["value"]
         assert key["debt_gap"] == pytest.approx(said[("配偶", "负债合计")] - docs.claims.debts["balance"].sum())
         assert (key["sales_verdict"] == "被夸大") == ("inflated_sales" in kinds)
-        assert (key["debt_verdict"] == "有隐性负债") == ("hidden_debt" in kinds)
+        assert (key["sales_verdict"] == "被少报") == ("hidden_income" in kinds)
+        assert (key["debt_verdict"] == "有隐性负债") == bool({"hidden_debt", "undeclared_card_debt"} & kinds)
+        if key["debt_verdict"] == "有隐性负债":
+            assert key["debt_gap"] > 0   # the spouse counts the debt the borrower left out
         assert (key["inventory_verdict"] == "被高报") == ("overstated_inventory" in kinds)
         # the classification agrees with what the engine sees in the learner's own variant
         verdicts = {r.method: r for r in crosscheck.run_all(case)}
@@ -256,8 +273,10 @@ def test_ex02_key_from_documents_and_the_answer_key_file() -> None:
             assert verdicts["inventory_count"].verdict.value == "矛盾"
         result = exercise.grade(key, variant)
         assert result.score == result.max_score
+    assert len(patterns) >= 8   # the verdicts depend on the case and the seed
     briefing = exercise.briefing(3)
     shown = briefing.note + "".join(frame.to_string() for frame in briefing.tables.values())
+    flaws = yaml.safe_load((exercise.case(3).folder / "answer_key.yaml").read_text(encoding="utf-8"))
     for flaw in flaws["flaws"]:
         assert flaw["description"] not in shown   # the answer key never reaches the learner
 

@@ -33,6 +33,7 @@ from openpyxl import load_workbook
 import microloan_sim as ml
 from microloan_sim import cli, gradebook, serving
 from microloan_sim.casebook import seed_for
+from microloan_sim.gradebook import exam_variant
 from microloan_sim.errors import InputError
 from microloan_sim.gradebook import Gradebook
 
@@ -108,8 +109,9 @@ class FakeRegistry:
         return FakeExercise()
 
 
-def right(learner: str, *, text: str | None = None) -> dict[str, Any]:
-    answers: dict[str, Any] = {"a": FakeExercise.expected_a(learner), "b": "甲"}
+def right(learner: str, key: bytes, *, text: str | None = None) -> dict[str, Any]:
+    """Right answers on the learner's exam variant under the gradebook's course key (what submit grades on)."""
+    answers: dict[str, Any] = {"a": FakeExercise.expected_a(exam_variant("fx01", learner, key)), "b": "甲"}
     if text is not None:
         answers["c"] = text
     return answers
@@ -160,7 +162,7 @@ def count_rows(database: Path, table: str = "submissions") -> int:
 
 def test_every_attempt_is_a_new_row(book: Gradebook) -> None:
     first = book.submit("学员-01", "fx01", {"a": 1})
-    second = book.submit("学员-01", "fx01", right("学员-01"))
+    second = book.submit("学员-01", "fx01", right("学员-01", book.key))
     third = book.submit("学员-01", "fx01", {"a": 1, "b": "乙"})
     assert [first.attempt, second.attempt, third.attempt] == [1, 2, 3]
     assert len({first.id, second.id, third.id}) == 3
@@ -170,7 +172,7 @@ def test_every_attempt_is_a_new_row(book: Gradebook) -> None:
     assert row["exercise_title"] == "测试练习"
     attempts = book.learner_attempts("学员-01")
     assert [a.score for a in attempts] == [0.0, 20.0, 0.0]
-    assert attempts[1].variant == seed_for("学员-01")
+    assert attempts[1].variant == exam_variant("fx01", "学员-01", book.key) != seed_for("学员-01")
     assert attempts[1].submitted_at.tzinfo is not None
     assert attempts[0].items[0]["status"] == "wrong" and attempts[0].items[0]["hint"] == "回想甲项的定义"
 
@@ -251,7 +253,7 @@ def test_a_write_that_stays_locked_keeps_the_receipt(tmp_path: Path) -> None:
         blocker.execute("BEGIN IMMEDIATE")
         try:
             with pytest.raises(InputError, match="本次提交已保存为回执"):
-                opened.submit("学员-01", "fx01", right("学员-01"))
+                opened.submit("学员-01", "fx01", right("学员-01", opened.key))
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
@@ -264,7 +266,7 @@ def test_a_write_that_stays_locked_keeps_the_receipt(tmp_path: Path) -> None:
 def test_a_receipt_that_cannot_be_written_does_not_lose_the_submission(book: Gradebook) -> None:
     book.receipts_dir.parent.mkdir(parents=True, exist_ok=True)
     book.receipts_dir.write_text("a file where the receipts folder should be", encoding="utf-8")
-    submission = book.submit("学员-01", "fx01", right("学员-01"))
+    submission = book.submit("学员-01", "fx01", right("学员-01", book.key))
     assert not submission.receipt_saved and "回执未能保存" in submission.confirmation()
     assert book.learner_attempts("学员-01")[0].score == 20.0
 
@@ -278,7 +280,7 @@ def test_receipt_holds_everything_needed_to_regrade(book: Gradebook) -> None:
     assert {"exercise_id", "learner_id", "variant", "answers", "score", "app_version", "submitted_at",
             "digest"} <= set(receipt)
     assert (receipt["exercise_id"], receipt["learner_id"], receipt["variant"]) == ("fx01", "学员-01",
-                                                                                   seed_for("学员-01"))
+                                                                                   exam_variant("fx01", "学员-01", book.key))
     assert receipt["answers"] == {"a": 3, "b": "甲"} and receipt["score"] == 10.0
     assert receipt["app_version"] == ml.__version__ and receipt["submitted_at"].endswith("+00:00")
     key_file = book.data_dir / "course.key"
@@ -319,7 +321,7 @@ def test_import_regrades_and_ignores_a_forged_score(tmp_path: Path, monkeypatch:
 def write_receipts(tmp_path: Path) -> tuple[Path, dict[str, Any], bytes]:
     """One good receipt written by a dashboard submission; returns its path, its JSON and the course key."""
     with Gradebook(data_dir=tmp_path / "laptop", registry=FakeRegistry()) as laptop:
-        path = laptop.submit("学员-09", "fx01", right("学员-09")).receipt_path
+        path = laptop.submit("学员-09", "fx01", right("学员-09", laptop.key)).receipt_path
         key = laptop.key
     return path, json.loads(path.read_text(encoding="utf-8")), key
 
@@ -394,7 +396,7 @@ def test_receipt_signed_with_another_course_key_is_rejected(tmp_path: Path,
 def test_import_of_folders_skips_receipts_already_in_the_gradebook(book: Gradebook,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     for learner in ("甲", "乙", "丙"):
-        book.submit(learner, "fx01", right(learner))
+        book.submit(learner, "fx01", right(learner, book.key))
     again = book.import_receipts([book.receipts_dir])
     assert (len(again.imported), len(again.duplicates), len(again.rejected)) == (0, 3, 0)
     assert len(book.all_attempts()) == 3
@@ -441,7 +443,7 @@ def test_learner_view_isolation_property(learners: list[str]) -> None:
 
 
 def test_manual_scores_change_totals(book: Gradebook) -> None:
-    submission = book.submit("学员-01", "fx01", right("学员-01", text="借款人现金流稳定"))
+    submission = book.submit("学员-01", "fx01", right("学员-01", book.key, text="借款人现金流稳定"))
     attempt = book.learner_attempts("学员-01")[0]
     assert (attempt.score, attempt.pending_manual) == (20.0, 1)
     assert book.overview().iloc[0]["pending_manual"] == 1
@@ -478,8 +480,9 @@ def test_manual_scores_change_totals(book: Gradebook) -> None:
 def test_item_difficulty_counts_within_tolerance_as_correct(book: Gradebook) -> None:
     for learner, a in (("甲", 0.0), ("乙", 0.0), ("丙", 0.0), ("丁", 0.0)):
         book.submit(learner, "fx01", {"a": a})  # everybody wrong at first
-    book.submit("甲", "fx01", {"a": FakeExercise.expected_a("甲"), "b": "甲"})             # correct
-    book.submit("乙", "fx01", {"a": FakeExercise.expected_a("乙") * 1.03, "b": "乙"})      # within tolerance
+    book.submit("甲", "fx01", {"a": FakeExercise.expected_a(exam_variant("fx01", "甲", book.key)), "b": "甲"})  # correct
+    book.submit("乙", "fx01", {"a": FakeExercise.expected_a(exam_variant("fx01", "乙", book.key)) * 1.03,
+                              "b": "乙"})                                                              # within tolerance
     book.submit("丙", "fx01", {"b": "甲"})                                                  # a missing
     latest = book.item_difficulty().set_index("item_id")
     assert latest.loc["a", "judged"] == 4 and latest.loc["a", "correct"] == 2
@@ -496,7 +499,7 @@ def test_item_difficulty_counts_within_tolerance_as_correct(book: Gradebook) -> 
 
 def fill(book: Gradebook) -> None:
     book.submit("甲", "fx01", {"a": 1})
-    book.submit("甲", "fx01", right("甲", text="意见"))
+    book.submit("甲", "fx01", right("甲", book.key, text="意见"))
     book.submit("乙", "fx01", {"b": "甲"})
     book.submit("=1+1", "fx01", {"b": "甲"})  # a learner id that a spreadsheet would run as a formula
 
@@ -545,7 +548,7 @@ def test_learner_report_is_self_contained_chinese_and_escaped(book: Gradebook) -
     learner = "<script>alert(1)</script>"
     submission = book.submit(learner, "fx01", {"a": "<b>粗</b>", "c": "<img src=x onerror=alert(1)>"})
     book.set_manual_score(submission.id, "c", 4, grader="王老师", note="请写 <具体> 理由")
-    book.submit(learner, "fx01", right(learner))
+    book.submit(learner, "fx01", right(learner, book.key))
     report = book.learner_report_html(learner)
     assert report.startswith("<!DOCTYPE html>") and '<html lang="zh-CN">' in report
     assert "<script" not in report and "<img" not in report and "<b>粗" not in report
@@ -582,7 +585,7 @@ def test_record_attempt_is_the_form_recorder(tmp_path: Path, monkeypatch: pytest
 def test_import_regrades_real_ex01_receipts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MICROLOAN_COURSE_KEY", "课堂密钥")
     exercise = ml.exercises.get("ex01")
-    key = exercise.expected("学员-02")
+    key = exercise.expected(exam_variant("ex01", "学员-02", "课堂密钥".encode()))   # submit grades on the exam variant
     with Gradebook(data_dir=tmp_path / "laptop") as laptop:
         path = laptop.submit("学员-02", "ex01", {k: f"{v:.6f}" for k, v in key.items()}).receipt_path
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -613,7 +616,7 @@ def test_cli_import_export_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     with Gradebook(data_dir=tmp_path / "laptops") as laptops:
         for number in range(3):
             learner = f"学员-{number:02d}"
-            key = exercise.expected(learner)
+            key = exercise.expected(exam_variant("ex01", learner, "课堂密钥".encode()))
             answers = {k: f"{v:.6f}" for k, v in list(key.items())[: 4 + number]}
             laptops.submit(learner, "ex01", answers)
     os.rename(tmp_path / "laptops" / "receipts", receipts)

@@ -67,7 +67,8 @@ def shown(output: widgets.Output) -> str:
 
 
 def ex01_answers(learner: str, share: float = 1.0) -> dict[str, str]:
-    key = ml.exercises.get("ex01").expected(learner)
+    """Right answers to a share of ex01's items on the learner's exam variant (the data directory's course key)."""
+    key = ml.exercises.get("ex01").expected(gradebook.exam_variant("ex01", learner))
     items = list(key.items())
     return {item: f"{value:.6f}" for item, value in items[: max(1, round(len(items) * share))]}
 
@@ -117,7 +118,8 @@ def test_a_kernel_killed_while_the_database_is_locked_loses_nothing(tmp_path: Pa
     [receipt_file] = (data / "receipts").rglob("*.json")
     receipt = json.loads(receipt_file.read_text(encoding="utf-8"))  # complete: written before the wait
     assert receipt["learner_id"] == "学员-07" and receipt["answers"] == ex01_answers("学员-07", 0.5)
-    expected = ml.exercises.get("ex01").grade(ex01_answers("学员-07", 0.5), "学员-07").score
+    expected = ml.exercises.get("ex01").grade(ex01_answers("学员-07", 0.5),
+                                              gradebook.exam_variant("ex01", "学员-07")).score
     with Gradebook(data_dir=data) as reopened:  # the next opening picks the receipt up
         assert reopened.recovered is not None and len(reopened.recovered.imported) == 1
         [attempt] = reopened.all_attempts()
@@ -134,7 +136,7 @@ def test_a_receipt_recovered_meanwhile_is_not_recorded_twice(tmp_path: Path) -> 
         blocker.execute("BEGIN IMMEDIATE")
         try:
             with pytest.raises(InputError, match="本次提交已保存为回执"):
-                first.submit("学员-01", "fx01", right("学员-01"))
+                first.submit("学员-01", "fx01", right("学员-01", first.key))
         finally:
             blocker.execute("ROLLBACK")
             blocker.close()
@@ -176,7 +178,8 @@ def test_a_truncated_database_is_refused_then_rebuilt_with_manual_scores(
     # the learner's form still keeps the attempt as a receipt and says so
     exercise = ml.exercises.get("ex01")
     with pytest.raises(InputError, match="本次提交已保存为回执"):
-        gradebook.record_attempt("学员-03", {"equity": "1"}, exercise.grade({"equity": "1"}, "学员-03"))
+        gradebook.record_attempt("学员-03", {"equity": "1"},
+                                 exercise.grade({"equity": "1"}, gradebook.exam_variant("ex01", "学员-03")))
     # the CLI gives one Chinese line and the way out
     assert cli.main(["gradebook", "export", "--data-dir", str(data)]) == 2
     assert "microloan gradebook rebuild" in capsys.readouterr().err
@@ -194,7 +197,7 @@ def test_a_truncated_database_is_refused_then_rebuilt_with_manual_scores(
 
 def test_a_deleted_database_is_not_silently_recreated(tmp_path: Path) -> None:
     with Gradebook(data_dir=tmp_path, registry=FakeRegistry()) as book:
-        book.submit("学员-01", "fx01", right("学员-01"))
+        book.submit("学员-01", "fx01", right("学员-01", book.key))
     (tmp_path / "gradebook.sqlite").unlink()
     with pytest.raises(GradebookDamagedError, match="数据库文件不见了"):
         Gradebook(data_dir=tmp_path, registry=FakeRegistry())
@@ -243,7 +246,7 @@ class CountingRegistry(FakeRegistry):
 def test_malformed_receipts_are_skipped_and_the_rest_go_on(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MICROLOAN_COURSE_KEY", "课堂密钥")
     with Gradebook(data_dir=tmp_path / "laptop", registry=FakeRegistry()) as laptop:
-        good = [laptop.submit(f"学员-{n}", "fx01", right(f"学员-{n}")).receipt_path for n in range(3)]
+        good = [laptop.submit(f"学员-{n}", "fx01", right(f"学员-{n}", laptop.key)).receipt_path for n in range(3)]
         key = laptop.key
     incoming = tmp_path / "incoming"
     incoming.mkdir()
@@ -467,9 +470,10 @@ def test_long_imports_and_exports_show_a_progress_bar(tmp_path: Path) -> None:
     try:
         with Gradebook(data_dir=tmp_path / "laptop") as laptop:
             wrong = {"equity": "1"}
-            result = ml.exercises.get("ex01").grade(wrong, "学员-01")
-            for n in range(210):  # the same graded result, distinct receipts (the CLI re-grades them all)
-                laptop.record(f"学员-{n:03d}", wrong, result)
+            exercise = ml.exercises.get("ex01")
+            for n in range(210):  # the same answers, distinct receipts (the CLI re-grades them all)
+                learner = f"学员-{n:03d}"
+                laptop.record(learner, wrong, exercise.grade(wrong, gradebook.exam_variant("ex01", learner, laptop.key)))
         env = {**os.environ, "PYTHONPATH": str(REPO), "COLUMNS": "100"}
         command = [sys.executable, "-m", "microloan_sim.cli", "gradebook"]
         data = ["--data-dir", str(tmp_path / "class")]

@@ -401,12 +401,16 @@ def test_broken_parameter_files_name_the_file_and_field(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- ex06: the decision played forward
 
 def test_ex06_feedback_plays_the_decision_forward() -> None:
-    """C04 variant 学员-01 under the stated shock (sales −20 % from month 4 for 6 months): the answer key's amount
+    """A C04 variant under the stated shock (sales −20 % from month 4 for 6 months): the answer key's amount
     keeps the loan current at 12 months, three times that amount falls behind; declining lends nothing."""
-    key = ml.exercises.get("ex06").expected("学员-01")
-    sound = ml.exercises.consequence("ex06", {"recommended": f"{key['recommended']:.0f}", "decision": "批准"}, "学员-01")
+    exercise = ml.exercises.get("ex06")
+    seed = ml.casebook.seed_for("学员-01")
+    seed -= seed % exercise.pool_size            # ex06's pool is [C04, C07, C09]: a seed ≡ 0 (mod 3) draws C04
+    assert exercise.case_id(seed) == "C04"
+    key = exercise.expected(seed)
+    sound = ml.exercises.consequence("ex06", {"recommended": f"{key['recommended']:.0f}", "decision": "批准"}, seed)
     greedy = ml.exercises.consequence("ex06", {"recommended": f"{3 * key['recommended']:.0f}", "decision": "批准"},
-                                      "学员-01")
+                                      seed)
     assert sound is not None and greedy is not None and sound.path is not None and greedy.path is not None
     assert sound.path.at(12)["dpd"] == 0 and greedy.path.at(12)["dpd"] > 30
     assert "逾期" in greedy.note and "示例参数" in greedy.note

@@ -3,7 +3,7 @@ investigation facts, the planted flaws and a seed into the documents an officer 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
@@ -20,7 +20,7 @@ from .schema import (_PARAMETER_MODELS, ANSWER_KEY_FILE, CANONICAL_SEED, INVESTI
                      Investigation, PlantedFlaw, Respondent)
 
 
-def build_documents(case: Case, *, with_flaws: bool = True) -> CaseDocuments:
+def build_documents(case: Case, *, with_flaws: bool = True, only: Iterable[str] | None = None) -> CaseDocuments:
     """The documents of ``case`` (canonical or variant), deterministic per case and variant.
 
     Parameters
@@ -30,6 +30,8 @@ def build_documents(case: Case, *, with_flaws: bool = True) -> CaseDocuments:
     with_flaws : bool, optional
         Plant the flaws of ``answer_key.yaml`` (default). ``False`` gives the clean control: every claim and
         every document agrees with the truth.
+    only : ids of ``answer_key.yaml`` flaws, optional
+        Plant only these of the case's flaws (the exam of ex02 lets its seed choose them); ``None``: all.
 
     Returns
     -------
@@ -48,20 +50,36 @@ def build_documents(case: Case, *, with_flaws: bool = True) -> CaseDocuments:
     >>> inflow = docs.bank_transactions["amount"].clip(lower=0).sum()
     >>> bool(inflow > 0), docs.claims.gross_margin is not None
     (True, True)
+    >>> case = ml.casebook.load_case("C01", variant=3)
+    >>> [f.kind for f in planted_flaws(case, only=["C01-F3"])], build_documents(case, only=()).with_flaws
+    (['inflated_sales'], True)
     """
-    return _build(case, bool(with_flaws))
+    return _build(case, bool(with_flaws), None if only is None else tuple(sorted(set(only))))
 
 
 @lru_cache(maxsize=256)
-def _build(case: Case, with_flaws: bool) -> CaseDocuments:
+def _build(case: Case, with_flaws: bool, only: tuple[str, ...] | None = None) -> CaseDocuments:
     inv = load_investigation(case)
-    flaws = load_answer_key(case) if with_flaws else ()
+    flaws = _chosen(case, only) if with_flaws else ()
     return _Generator(case, inv, flaws).documents(with_flaws)
 
 
-def planted_flaws(case: Case) -> tuple[PlantedFlaw, ...]:
-    """The flaws as planted in this case or variant (ranges drawn, sizes in 元). Instructors and tests only."""
-    return _Generator(case, load_investigation(case), load_answer_key(case)).planted
+def _chosen(case: Case, only: Iterable[str] | None) -> tuple[Flaw, ...]:
+    flaws = tuple(load_answer_key(case))
+    if only is None:
+        return flaws
+    wanted = set(only)
+    unknown = wanted - {flaw.id for flaw in flaws}
+    if unknown:
+        raise InputError(f"案例中没有这些问题：{'、'.join(sorted(unknown))}", field="only",
+                         file=f"{case.folder.name}/{ANSWER_KEY_FILE}")
+    return tuple(flaw for flaw in flaws if flaw.id in wanted)
+
+
+def planted_flaws(case: Case, *, only: Iterable[str] | None = None) -> tuple[PlantedFlaw, ...]:
+    """The flaws as planted in this case or variant (ranges drawn, sizes in 元); ``only`` as in
+    :func:`build_documents`. Instructors and tests only."""
+    return _Generator(case, load_investigation(case), _chosen(case, only)).planted
 
 
 class _Generator:

@@ -9,6 +9,12 @@ Grading compares each answer with its expected value:
 * ``wrong``: a Chinese hint that points at the concept, not at the answer;
 * ``missing``: left empty; ``manual``: free text scored by the instructor.
 
+Variants and pools: every method takes a variant, an int seed or a learner id (hashed by
+``casebook.seed_for``, the practice variant the dashboards show). The seed picks the borrower from the exercise's
+case pool (``cases:`` in the YAML; ``cases[seed % len(cases)]``) and that borrower's variant. Graded attempts use
+the exam variant, an int from :func:`microloan_sim.gradebook.exam_variant` (keyed with the course key, one rung
+up), so this package never needs the key.
+
 The package: ``core`` (specs, parsing, grading, registry) and one ``keys_*`` module per group of exercises.
 
 Examples

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .. import casebook
 from .._data import data_path, load_model
@@ -68,10 +68,13 @@ class ItemSpec(BaseModel):
 
 
 class ExerciseSpec(BaseModel):
+    """An exercise's YAML: ``cases`` is the pool of case ids a variant draws its borrower from (seed mod length);
+    a legacy single ``case:`` is read as a pool of one."""
+
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
     id: str
     title: str
-    case: str
+    cases: list[str] = Field(min_length=1, description="case pool; a variant's case is cases[seed % len(cases)]")
     description: str
     partial_credit: float = Field(ge=0, le=1)
     items: list[ItemSpec] = Field(min_length=1)
@@ -82,6 +85,17 @@ class ExerciseSpec(BaseModel):
                                        "officer gets (interview, household, bank statement, invoices, lists)")
     consequence_shocks: list[dict[str, Any]] = Field(
         default=[], description="shocks under which the learner's own decision is played forward (ex06)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _legacy_case(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "case" in data:
+            data = dict(data)
+            legacy = data.pop("case")
+            if "cases" in data:
+                raise InputError("case 与 cases 只能写一个", field="cases")
+            data["cases"] = [legacy]
+        return data
 
 
 @dataclass(frozen=True)
@@ -231,9 +245,31 @@ class Exercise:
     def items(self) -> list[ItemSpec]:
         return self.spec.items
 
+    @property
+    def pool_size(self) -> int:
+        """How many cases the exercise's pool holds (a variant's seed mod this picks the case)."""
+        return len(self.spec.cases)
+
+    def case_id(self, variant: int | str | None) -> str:
+        """The pool entry for a variant: ``cases[seed % len(cases)]`` (the first case for ``None``).
+
+        Examples
+        --------
+        >>> ex = get("ex05")
+        >>> ex.spec.cases, ex.case_id(None), ex.case_id(7), ex.case_id(8)
+        (['C03', 'C05'], 'C03', 'C05', 'C03')
+        """
+        if variant is None:
+            return self.spec.cases[0]
+        return self.spec.cases[casebook.seed_for(variant) % len(self.spec.cases)]
+
     def case(self, variant: int | str | None) -> casebook.Case:
-        """The learner's case variant for this exercise."""
-        return casebook.load_case(self.spec.case, variant=variant)
+        """The learner's case for this exercise: the pool entry picked by the seed, as that seed's variant.
+
+        An exam variant is an int from :func:`microloan_sim.gradebook.exam_variant` (keyed, so no dashboard
+        reproduces it); a learner id string is the practice variant the dashboards show (``casebook.seed_for``).
+        """
+        return casebook.load_case(self.case_id(variant), variant=variant)
 
     def items_for(self, case: casebook.Case) -> list[ItemSpec]:
         """The items asked of this case (an item may apply to some segments only, e.g. 销售收入 not to a

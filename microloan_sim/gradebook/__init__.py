@@ -6,7 +6,14 @@ Storage goes through SQLAlchemy 2 (Core), so any database URL works; the default
 * data directory: ``MICROLOAN_DATA_DIR``, else ``microloan-data/`` next to the project (the folder that holds
   ``course/``), else ``./microloan-data/``. It is git-ignored and ``microloan serve`` never serves it;
 * database: ``MICROLOAN_DB_URL`` (e.g. ``postgresql+psycopg://…``), else ``sqlite:///<data dir>/gradebook.sqlite``;
-* course key for receipt digests: ``MICROLOAN_COURSE_KEY``, else ``<data dir>/course.key`` (created on first use).
+* course key for receipt digests and exam variants: ``MICROLOAN_COURSE_KEY``, else ``<data dir>/course.key``
+  (created on first use).
+
+Exam variants
+    A learner is graded on :func:`exam_variant` (HMAC-SHA256 of exercise id and learner id under the course key),
+    not on the practice variant the course dashboards show for a typed 学员编号 (``casebook.seed_for``), so no
+    dashboard spells out graded answers. :meth:`Gradebook.submit` defaults to it, and importing a receipt whose
+    variant is not its learner's exam variant under this gradebook's key is refused (reported, skipped).
 
 Every attempt is a new row in ``submissions`` (nothing is overwritten). In class, 30 learners submit at once
 from 30 Voila kernels, i.e. 30 processes sharing one SQLite file: the file runs in WAL mode with a busy
@@ -46,6 +53,7 @@ Inside the package, one module per concern (this ``__init__`` is the public face
 underscore are private to the package):
 
 * :mod:`~microloan_sim.gradebook.config` — data directory, database URL, course key;
+* :mod:`~microloan_sim.gradebook.exam` — :func:`exam_variant`, the keyed seed a learner is graded on;
 * :mod:`~microloan_sim.gradebook.database` — tables, engine set-up, lock detection;
 * :mod:`~microloan_sim.gradebook.records` — what grading hands in (protocols) and what queries hand back;
 * :mod:`~microloan_sim.gradebook.receipts` — signing, writing, reading and checking receipts;
@@ -62,7 +70,7 @@ Examples
 >>> import tempfile
 >>> import microloan_sim as ml
 >>> book = Gradebook(data_dir=tempfile.mkdtemp())
->>> key = ml.exercises.get("ex01").expected("学员-01")
+>>> key = ml.exercises.get("ex01").expected(exam_variant("ex01", "学员-01", book.key))
 >>> first = book.submit("学员-01", "ex01", {"equity": "1"})
 >>> second = book.submit("学员-01", "ex01", {"equity": f"{key['equity']:.0f}", "debt_ratio": key["debt_ratio"]})
 >>> (first.attempt, first.score, second.attempt, second.score, second.max_score)
@@ -84,6 +92,7 @@ from ._common import MAX_LEARNER_ID, normalize_learner_id, safe_file_name
 from .backup import BACKUP_FILE
 from .config import DB_FILE, KEY_FILE, course_key, data_dir, database_url
 from .database import manual_scores, metadata, submissions
+from .exam import exam_variant, is_exam_variant
 from .integrity import GradebookDamagedError
 from .policy import POLICY_FILE, AttemptRefused, GradingPolicy, PolicyBook, load_policies, policy_table
 from .receipts import (
@@ -115,7 +124,7 @@ from .store import (
 __all__ = [
     "Attempt", "AttemptRefused", "Gradebook", "GradingPolicy", "PolicyBook", "attempt_status", "load_policies",
     "policy_table", "GradebookDamagedError", "ImportSummary", "LearnerView", "RebuildReport",
-    "Submission", "course_key", "data_dir", "database_url", "default_gradebook", "export", "import_receipts",
+    "Submission", "course_key", "data_dir", "database_url", "default_gradebook", "exam_variant", "export", "import_receipts", "is_exam_variant",
     "learner_report_html", "normalize_learner_id", "open_gradebook", "rebuild_gradebook", "record_attempt",
     "safe_file_name",
 ]

@@ -19,6 +19,7 @@ from ..errors import InputError, require_number
 from ._common import _aware, _check_learner_id, _json_safe, _naive_utc, _now, _private_dir
 from .backup import _backup_rows, _read_backup, _restore_rows, _write_backup
 from .config import course_key, data_dir, database_url
+from .exam import exam_variant, is_exam_variant
 from .database import (
     _create_schema,
     _has_schema,
@@ -255,12 +256,16 @@ class Gradebook:
     # ----------------------------------------------------------------- submitting
     def submit(self, learner_id: str, exercise_id: str, answers: dict[str, Any],
                variant: int | str | None = None) -> Submission:
-        """Grade ``answers`` and record the attempt; ``variant`` defaults to the learner's own (their id)."""
+        """Grade ``answers`` and record the attempt; ``variant`` defaults to the learner's exam variant
+        (:func:`~microloan_sim.gradebook.exam.exam_variant` under this gradebook's course key)."""
         who = _check_learner_id(learner_id)
         if not isinstance(answers, dict):
             raise InputError("答案应为“题目编号 → 答案”的键值表", field="answers")
         clean = _json_safe(answers)
-        result = self._exercise(str(exercise_id)).grade(clean, who if variant is None else variant)
+        exercise = self._exercise(str(exercise_id))
+        if variant is None:
+            variant = exam_variant(str(exercise_id), who, self.key, pool_size=getattr(exercise, "pool_size", 1))
+        result = exercise.grade(clean, variant)
         return self.record(who, clean, result)
 
     def record(self, learner_id: str, answers: dict[str, Any], result: ResultLike, *,
@@ -406,6 +411,9 @@ class Gradebook:
             summary.duplicates.append(name)
             return None
         exercise = self._exercise(receipt["exercise_id"], file=name)
+        if not is_exam_variant(receipt["variant"], receipt["exercise_id"], receipt["learner_id"], self.key,
+                               pool_size=getattr(exercise, "pool_size", 1)):
+            raise InputError("变体不是该学员在本课程密钥下的考核变体，未导入", field="variant", file=name)
         try:
             result = exercise.grade(dict(receipt["answers"]), receipt["variant"])
         except InputError as exc:
@@ -684,7 +692,7 @@ class LearnerView:
         return _overview(self.attempts(), self._book.policies().for_exercise)
 
     def submit(self, exercise_id: str, answers: dict[str, Any]) -> Submission:
-        """Grade and record an attempt for this learner (on their own variant)."""
+        """Grade and record an attempt for this learner (on their exam variant)."""
         return self._book.submit(self.learner_id, exercise_id, answers)
 
     def report_html(self) -> str:

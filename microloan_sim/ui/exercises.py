@@ -13,6 +13,10 @@ Grading policy: the gradebook enforces the exercise's :class:`~microloan_sim.gra
 limit, deadline); the form says which attempt this is and, before the last one, shows only what the policy
 allows (choice items: "已提交", no right/wrong and no total). A refused submission shows the reason and no
 feedback; the answers stay in the boxes.
+
+Which variant: the *exam* variant, :func:`microloan_sim.gradebook.exam_variant` of the exercise and the learner
+under the course key, never the practice variant the course dashboards show for a typed 学员编号. The form
+names the borrower ("你的考核案例：C03 生猪养殖户（农户）（个人变体）") and never shows a seed.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as widgets
 import pandas as pd
 
-from .. import casebook, exercises
+from .. import casebook, exercises, gradebook
 from ..errors import InputError
 from ..exercises import GradeResult
 from ..labels import CANONICAL_STORY_NOTE, label
@@ -145,6 +149,18 @@ def feedback_view(result: GradeResult, hidden: Collection[str] = ()) -> str:
             f"<th>得分</th><th>提示</th></tr></thead><tbody>{''.join(rows)}</tbody></table>")
 
 
+def exam_case_label(case: casebook.Case) -> str:
+    """The line that names a learner's exam case (never its seed).
+
+    Examples
+    --------
+    >>> exam_case_label(casebook.load_case("C03", variant=12345))
+    "<p class='ml-exam-case'>你的考核案例：<b>C03 生猪养殖户（农户）</b>（个人变体）</p>"
+    """
+    return (f"<p class='ml-exam-case'>你的考核案例：<b>{html.escape(case.id)} {html.escape(case.title)}</b>"
+            f"{'（标准案例）' if case.variant is None else '（个人变体）'}</p>")
+
+
 def _answer_widget(item: exercises.ItemSpec) -> widgets.ValueWidget:
     """Dropdown for choice items, a multi-line box for free text, a text box (not a number box) otherwise,
     so that a mistyped number is kept and explained instead of silently dropped."""
@@ -248,13 +264,17 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
         hidden = {item.id for item in exercise.items if not policy.reveals(item.kind, full=full)}
         return hidden, (policy_line(policy, used) if used else "")
 
+    def exam(who: str) -> int:  # keyed with the course key: no dashboard shows this variant
+        return gradebook.exam_variant(exercise.id, who, pool_size=exercise.pool_size)
+
     @safe(documents)
     def show_documents(_change: object = None) -> None:
         who = learner_id()
         describe_rules(who)
-        case = exercise.case(who)
-        briefing = exercise.briefing(who)
-        parts = [briefing_view(briefing)] if briefing else []
+        variant = exam(who)
+        case = exercise.case(variant)
+        briefing = exercise.briefing(variant)
+        parts = [exam_case_label(case)] + ([briefing_view(briefing)] if briefing else [])
         officer = exercise.spec.show_case_documents and exercise.spec.case_view == "documents"
         if exercise.spec.show_case_documents and not officer:
             parts.append(documents_view(case))
@@ -276,10 +296,11 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
     @safe(feedback)
     def grade_and_record() -> None:
         who = learner_id()
-        asked_now = {item.id for item in exercise.items_for(exercise.case(who))}
+        variant = exam(who)
+        asked_now = {item.id for item in exercise.items_for(exercise.case(variant))}
         answers = {item_id: box.value for item_id, box in fields.items()
                    if item_id in asked_now and box.value and box.value.strip()}
-        result = exercise.grade(answers, who)
+        result = exercise.grade(answers, variant)
         note = ""
         if record is not None:
             from ..gradebook.policy import AttemptRefused
@@ -295,7 +316,7 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
         hidden, line = after_submission(who)
         describe_rules(who)
         extra = "".join(f"<p class='ml-attempt-note'>{html.escape(text)}</p>" for text in (note, line) if text)
-        later = exercises.consequence(exercise.id, answers, who)
+        later = exercises.consequence(exercise.id, answers, variant)
         if later is None:  # the replay shows what the decision leads to, never whether an item is right
             replace_output(feedback, feedback_view(result, hidden) + extra)
             return
