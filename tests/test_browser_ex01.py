@@ -13,7 +13,7 @@ import pytest
 
 import microloan_sim as ml
 
-from .browser_support import CHROMIUM, loopback_only, open_notebook
+from .browser_support import CHROMIUM, TEST_COURSE_KEY, loopback_only, open_notebook
 from .test_ex01_reconstruction import rebuild
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -23,10 +23,9 @@ LEARNER = "浏览器-重构-01"
 
 
 def learner_case(learner: str) -> ml.casebook.Case:
-    """The case the server grades this learner on, computed as the form does (ui/exercises.py): the typed id,
-    normalised, is the variant handed to ``Exercise.grade`` (as ``Gradebook.submit`` does by default). The one
-    place to change when the exam variant becomes keyed."""
-    return ml.exercises.get("ex01").case(ml.casebook.normalize_learner_id(learner))
+    """The case the server grades this learner on, computed as the form does (ui/exercises.py): the exam variant
+    of the typed id under the test server's course key."""
+    return ml.exercises.get("ex01").case(ml.gradebook.exam_variant("ex01", learner, TEST_COURSE_KEY.encode()))
 
 
 def test_ex01_reconstruction_in_the_browser(voila: str, browser) -> None:  # type: ignore[no-untyped-def]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from .browser_support import CHROMIUM, open_notebook
+from .browser_support import CHROMIUM, TEST_COURSE_KEY, open_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.skipif(not Path(CHROMIUM).exists(),
                                                       reason="Debian chromium missing: run `make test`")]
@@ -60,7 +60,11 @@ def test_ex12_grades_the_key(voila: str, page) -> None:  # type: ignore[no-untyp
     learner = page.locator(".ml-learner input").first
     learner.wait_for(timeout=120_000)
     learner.fill("浏览器测试-12")
-    key = ml.exercises.get("ex12").expected("浏览器测试-12")
+    # the form grades the keyed exam county, and shows its own planner on it (no 学员编号 box inside)
+    key = ml.exercises.get("ex12").expected(ml.gradebook.exam_variant("ex12", "浏览器测试-12", TEST_COURSE_KEY.encode()))
+    tools = page.locator(".ml-exam-tools").first
+    tools.wait_for(timeout=120_000)
+    assert tools.locator(".ml-variant").count() == 0
     page.locator(".ml-answer-grid_loans input").first.fill(f"{key['grid_loans']:.0f}")
     page.locator(".ml-answer-hhi input").first.fill(f"{key['hhi']:.4f}")
     page.locator(".ml-answer-best_strategy select").first.select_option(label=key["best_strategy"])

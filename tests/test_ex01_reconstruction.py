@@ -111,8 +111,8 @@ def test_every_graded_figure_comes_from_the_documents(case_id: str) -> None:
             assert derived[item.id] == pytest.approx(key[item.id], abs=item.abs_tolerance), (case_id, variant, item.id)
         answers = {item.id: (f"{derived[item.id]:.2%}" if item.kind == "ratio" else f"{derived[item.id]:,.0f}")
                    for item in asked}
-        # graded as the exercise grades a learner whose case this is (the spec's case set to this one here)
-        on_this_case = ml.exercises.Exercise(exercise.spec.model_copy(update={"case": case_id}), exercise.compute)
+        # graded as the exercise grades a learner whose case this is (a pool of this one case here)
+        on_this_case = ml.exercises.Exercise(exercise.spec.model_copy(update={"cases": [case_id]}), exercise.compute)
         result = on_this_case.grade(answers, variant)
         assert result.score == result.max_score == 100, (variant, [i for i in result.items if i.points < 10])
 

@@ -74,7 +74,7 @@ def data(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 def fx(book: Gradebook, learner: str, *, right_a: bool, right_b: bool, tag: int = 0) -> gradebook.Submission:
     """Submit fx01 with ``a`` and ``b`` right or wrong (``tag`` makes otherwise equal answers differ)."""
-    a = FakeExercise.expected_a(learner) if right_a else 1.0 + tag
+    a = FakeExercise.expected_a(gradebook.exam_variant("fx01", learner, book.key, pool_size=1)) if right_a else 1.0 + tag
     return book.submit(learner, "fx01", {"a": a, "b": "甲" if right_b else f"乙{tag}"})
 
 

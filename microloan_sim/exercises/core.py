@@ -80,9 +80,10 @@ class ExerciseSpec(BaseModel):
     items: list[ItemSpec] = Field(min_length=1)
     pool: list[str] = Field(default=[], description="product ids the variant draws from (ex05)")
     show_case_documents: bool = True
-    case_view: Literal["records", "documents"] = Field(
+    case_view: Literal["records", "documents", "marketing_tools"] = Field(
         default="records", description="records: opening balance sheet + monthly records; documents: what an "
-                                       "officer gets (interview, household, bank statement, invoices, lists)")
+                                       "officer gets (interview, household, bank statement, invoices, lists); "
+                                       "marketing_tools: the planner on the learner's exam county (ex12)")
     consequence_shocks: list[dict[str, Any]] = Field(
         default=[], description="shocks under which the learner's own decision is played forward (ex06)")
 

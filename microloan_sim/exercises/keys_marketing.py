@@ -10,7 +10,8 @@ NONE_MEETS = "没有一种能做到"
 
 
 def _county_seed(case: casebook.Case) -> int:
-    """The learner's county: the same seed as the dashboards' 学员编号 box (``casebook.seed_for``)."""
+    """The learner's county: the exam variant's seed (keyed with the course key), shown only by the form's own
+    planner (``ui.marketing.exam_tools``); the course dashboards' 学员编号 box draws a practice county."""
     return case.variant if case.variant is not None else 0
 
 
@@ -41,8 +42,8 @@ def _marketing_briefing(case: casebook.Case) -> Briefing:
                          "数值": [f"{m['budget']:,} 天", f"{m['target']:,} 笔", f"{m['par_limit']:.0%}",
                                 f"{m['chain_days']:,} 天"]})
     book = pd.DataFrame({"风险来源": list(m["book"]), "贷款金额（万元）": [f"{v:,.0f}" for v in m["book"].values()]})
-    note = ("数字是教学虚构，每位学员不同；你的县也按学员编号生成。在课程 06 的仪表板（下方也有）中填同一个学员编号，"
-            "转化率、成本等为示例参数。")
+    note = ("数字是教学虚构，每位学员不同；你的县是考核用的县，只在这张表单下方的规划器里（课程 06 和本页下方的"
+            "仪表板是练习用的县，数字不同）。转化率、成本等为示例参数。")
     return Briefing(note, {"营销任务": task, "一个贷款组合（第五题）": book})
 
 

@@ -282,6 +282,10 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
             from .reconstruction import reconstruction_view
 
             case_box.children = (reconstruction_view(case),)
+        if exercise.spec.case_view == "marketing_tools":  # ex12: the planner on the exam county, in this form only
+            from .marketing import exam_tools
+
+            case_box.children = (exam_tools(case),)
         replace_output(documents, TABLE_CSS + "".join(parts))
         for item in exercise.items:
             rows[item.id].layout.display = None if item.applies_to(case.segment) else "none"

@@ -39,7 +39,11 @@ def _learner_box() -> widgets.Text:
     return box
 
 
-def _seed(box: widgets.Text) -> int:
+def _seed(box: widgets.Text, county_seed: int | None = None) -> int:
+    """The county: ``county_seed`` when the exercise form fixes it (the learner's exam county, no box shown),
+    else the practice county of the typed 学员编号 (0 = the standard county)."""
+    if county_seed is not None:
+        return county_seed
     text = str(box.value).strip()
     return 0 if not text else casebook.seed_for(casebook.normalize_learner_id(text))
 
@@ -120,7 +124,7 @@ def _summary(result: marketing.PlanResult) -> str:
 
 
 def marketing_planner(preset: Mapping[str, float] | None = None, show: Sequence[str] | None = None,
-                      *, by_kind: bool = False) -> widgets.VBox:
+                      *, by_kind: bool = False, county_seed: int | None = None) -> widgets.VBox:
     """Officer-days per strategy (sliders for the strategies in ``show``) → funnel, cost, coverage, HHI, PAR30.
 
     Examples
@@ -144,7 +148,7 @@ def marketing_planner(preset: Mapping[str, float] | None = None, show: Sequence[
                              "请至少给一种营销方式安排工作日。</div>")
             replace_output(output)
             return
-        result = marketing.simulate_plan(plan, _seed(learner))
+        result = marketing.simulate_plan(plan, _seed(learner, county_seed))
         summary.value = _summary(result)
         parts = [TABLE_CSS + _strategy_table(result) + (_kind_table(result) if by_kind else ""), funnel_chart(result)]
         chart = par_path_chart(result)
@@ -153,7 +157,8 @@ def marketing_planner(preset: Mapping[str, float] | None = None, show: Sequence[
     for w in (*sliders.values(), learner):
         w.observe(refresh, names="value")
     refresh()
-    root = widgets.VBox([widgets.HBox([widgets.VBox(list(sliders.values())), learner]), _note(), summary, output])
+    controls = [widgets.VBox(list(sliders.values()))] + ([learner] if county_seed is None else [])
+    root = widgets.VBox([widgets.HBox(controls), _note(), summary, output])
     root.add_class("ml-planner")
     return root
 
@@ -249,7 +254,7 @@ def county_map(kind: str = "all") -> widgets.VBox:
     return root
 
 
-def core_shock_explorer(chain_days: int = 40) -> widgets.VBox:
+def core_shock_explorer(chain_days: int = 40, *, county_seed: int | None = None) -> widgets.VBox:
     """围点打援: the suppliers' book with and without the 核心企业 paying late (delay slider).
 
     Examples
@@ -270,7 +275,7 @@ def core_shock_explorer(chain_days: int = 40) -> widgets.VBox:
     def refresh(_change: object = None) -> None:
         params = marketing.parameters()
         changed = params.model_copy(update={"core_shock": shock_p.model_copy(update={"delay_days": delay.value})})
-        result = marketing.simulate_plan({"chain": days.value}, _seed(learner), shock=True, params=changed)
+        result = marketing.simulate_plan({"chain": days.value}, _seed(learner, county_seed), shock=True, params=changed)
         t = result.totals
         peak = t["par30_peak_shocked"]
         hhi = "—" if math.isnan(t["hhi"]) else f"{t['hhi']:.2f}"
@@ -286,11 +291,40 @@ def core_shock_explorer(chain_days: int = 40) -> widgets.VBox:
     for w in (days, delay, learner):
         w.observe(refresh, names="value")
     refresh()
-    root = widgets.VBox([widgets.HBox([widgets.VBox([days, delay]), learner]),
+    root = widgets.VBox([widgets.HBox([widgets.VBox([days, delay])] + ([learner] if county_seed is None else [])),
                          widgets.HTML(f"<small>晚付款的开始月份、持续月数、配套企业卖给核心企业的比例（每家 {shock_p.core_share[0]:.0%}–"
                                       f"{shock_p.core_share[1]:.0%}，上限取自 C08 的访谈）为{illustrative_tag()}。</small>"), summary, output])
     root.add_class("ml-shock")
     return root
+
+
+def exam_tools(case: casebook.Case) -> widgets.VBox:
+    """ex12's own tools, on the learner's exam county (``case.variant``, keyed with the course key): the planner
+    and the 核心企业 shock, with no 学员编号 box. Only the exercise form shows them; the course dashboards draw
+    the practice county of a typed id, a different county.
+
+    Examples
+    --------
+    >>> tools = exam_tools(casebook.load_case("C08", variant=123))
+    >>> "ml-exam-tools" in tools._dom_classes and not _by_class(tools, "ml-variant")
+    True
+    """
+    seed = case.variant if case.variant is not None else 0
+    root = widgets.VBox([
+        widgets.HTML("<h4>你的县（考核用，只在这张表单里）</h4><p>用下面的规划器和核心企业冲击回答各题；"
+                     "课程 06 的仪表板是练习用的县，数字不同。</p>"),
+        marketing_planner({k: 0 for k in marketing.STRATEGIES} | {"grid": 60}, county_seed=seed),
+        core_shock_explorer(county_seed=seed),
+    ])
+    root.add_class("ml-exam-tools")
+    return root
+
+
+def _by_class(root: object, css: str) -> list[object]:
+    found = [root] if css in getattr(root, "_dom_classes", ()) else []
+    for child in getattr(root, "children", ()):
+        found += _by_class(child, css)
+    return found
 
 
 def village_rating_explorer() -> widgets.VBox:
