@@ -127,7 +127,6 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
     True
     """
     exercise = exercises.get(exercise_id)
-    record = recorder if recorder is not None else default_recorder()
     title = widgets.HTML(f"<h3>{html.escape(exercise.id)} {html.escape(exercise.title)}</h3>"
                          f"<p>{html.escape(exercise.spec.description)}</p>")
     learner = widgets.Text(placeholder="例如 2025-班1-07", description="学员编号", continuous_update=False)
@@ -188,6 +187,8 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None) -> widgets
         answers = {item_id: box.value for item_id, box in fields.items() if box.value and box.value.strip()}
         result = exercise.grade(answers, who)
         note = ""
+        # the gradebook (SQLAlchemy) is imported at the first submit, not while 30 pages open at once
+        record = recorder if recorder is not None else default_recorder()
         if record is not None:
             try:
                 note = record(who, answers, result)
