@@ -155,14 +155,14 @@ def figure_png(figure: Figure, dpi: int = 100) -> bytes:
     it is saved as laid out: the tight bounding box would measure every text a second time (about a third of
     a chart's drawing time). Other figures are cropped to their tight bounding box.
     """
-    import matplotlib.pyplot as plt
-
     buffer = io.BytesIO()
     tight = None if figure.get_layout_engine() is not None else "tight"
     try:
         figure.savefig(buffer, format="png", dpi=dpi, bbox_inches=tight)
     finally:
-        plt.close(figure)
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:  # a figure made with pyplot is released; one made by new_figure never was held
+            pyplot.close(figure)
     return buffer.getvalue()
 
 
