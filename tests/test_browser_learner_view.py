@@ -118,14 +118,17 @@ def code_on_screen(text: str) -> list[str]:
 
 
 def open_every_tab(page) -> int:  # type: ignore[no-untyped-def]
-    """Click every visible tab of every tab widget once, as a learner browsing the page would: a dashboard
-    draws a tab when it is first shown, so an unopened tab holds no text to scan. Returns the tabs clicked."""
-    tabs = page.locator(".widget-tab .p-TabBar-tab, .widget-tab .lm-TabBar-tab")
+    """Click every visible tab and accordion section once, as a learner browsing the page would: a dashboard
+    draws a tab or a section when it is first shown, so an unopened one holds no text to scan. Returns the
+    number of clicks."""
     clicked = 0
-    for index in range(tabs.count()):
-        if tabs.nth(index).is_visible():
-            tabs.nth(index).click()
-            clicked += 1
+    for selector in (".widget-tab .p-TabBar-tab, .widget-tab .lm-TabBar-tab",
+                     ".widget-accordion .jupyter-widget-Collapse-header"):
+        headers = page.locator(selector)
+        for index in range(headers.count()):
+            if headers.nth(index).is_visible():
+                headers.nth(index).click()
+                clicked += 1
     return clicked
 
 
