@@ -23,6 +23,10 @@ How to read the table (one row per notebook and pattern; ``pool`` is the warm po
 - ``median_s`` / ``p95_s`` / ``max_s``: the class's page times. A burst on 2 cores is CPU-bound, so all
   pages finish together and p95 ≈ (kernels × CPU per render) / cores; ``p95_vs_blank`` (target ≤ 1.5) is the
   figure that survives other load on the machine, since both were measured minutes apart.
+- ``single_cpu_s`` and ``cpu_per_learner_s``: CPU seconds of one page (its kernel from start to complete
+  page, plus the server's work meanwhile), alone and averaged over a class (kernels incl. a refilled warm
+  pool, plus the server). They hardly move with other load on the machine, and a burst's p95 on 2 cores is
+  about learners × ``cpu_per_learner_s`` / 2, so ``cpu_vs_blank`` is the steadiest figure of all.
 - ``failures``: pages that errored, timed out or came without their dashboard (must be 0).
 - ``rss_per_learner_mib`` / ``pss_per_learner_mib``: kernel memory with every page open, divided by the
   learners (a warm row also counts the refilled pool); ``rss_vs_blank`` target ≤ 1.5.
@@ -32,7 +36,7 @@ Absolute seconds move with whatever else the machine runs; compare ratios within
 close together.
 
 Run: ``.venv/bin/python bench/bench_classroom.py [--learners 30] [--spread 20] [--notebooks blank,04c,...]
-[--warm N]``
+[--warm N] [--warm-notebooks 04c]``
 """
 from __future__ import annotations
 
@@ -148,6 +152,18 @@ def memory_mib(processes: list[psutil.Process]) -> tuple[float, float]:
     return rss / 2**20, pss / 2**20
 
 
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    """User + system CPU seconds the processes have used so far."""
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def wait_for_no_kernels(server: psutil.Process, limit: float = 60, keep: int = 0) -> int:
     """Wait until no more than ``keep`` kernels (a warm pool) run; the number left."""
     deadline = time.monotonic() + limit
@@ -187,11 +203,15 @@ def run_class(base: str, server: psutil.Process, notebook: str, learners: int, s
         learner.open(url)
 
     threads = [threading.Thread(target=arrive, args=(i, learner)) for i, learner in enumerate(crowd)]
+    server_cpu = cpu_seconds([server])
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    rss, pss = memory_mib(kernels(server))
+    server_cpu = cpu_seconds([server]) - server_cpu
+    open_kernels = kernels(server)
+    rss, pss = memory_mib(open_kernels)
+    kernel_cpu = cpu_seconds(open_kernels)  # a refilled warm pool's kernels included
     times = sorted(learner.seconds for learner in crowd if not math.isnan(learner.seconds))
     failed = [learner for learner in crowd if learner.error or learner.views < expected_views]
     closed_ok = sum(learner.close() for learner in crowd)
@@ -203,6 +223,7 @@ def run_class(base: str, server: psutil.Process, notebook: str, learners: int, s
         "p95_s": times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)] if times else math.nan,
         "max_s": times[-1] if times else math.nan,
         "failures": len(failed),
+        "cpu_per_learner_s": (kernel_cpu + server_cpu) / learners,
         "rss_per_learner_mib": rss / learners,
         "pss_per_learner_mib": pss / learners,
         "shutdowns_refused": learners - closed_ok,
@@ -218,8 +239,12 @@ def measure(base: str, notebook: str, name: str, learners: int, spread: float, p
     if pool:
         wait_for_pool(server, pool)
     alone = Learner(base)
+    server_cpu = cpu_seconds([server])
     alone.open(render_url(base, notebook))  # a single learner on a quiet server: the reference page
+    server_cpu = cpu_seconds([server]) - server_cpu
     single_rss, _ = memory_mib(kernels(server))
+    own = [k for k in kernels(server) if any(alone.kernel_id and alone.kernel_id in part for part in k.cmdline())]
+    single_cpu = cpu_seconds(own) + server_cpu  # the page's kernel from its start, and the server's share
     alone.close()
     wait_for_no_kernels(server, keep=pool)
     if alone.error:
@@ -230,7 +255,8 @@ def measure(base: str, notebook: str, name: str, learners: int, spread: float, p
             wait_for_pool(server, pool)
         result = run_class(base, server, notebook, learners, pause, alone.views, pool)
         rows.append({"notebook": name, "pattern": pattern, "pool": pool, "learners": learners,
-                     "single_s": alone.seconds, "single_rss_mib": single_rss, **result})
+                     "single_s": alone.seconds, "single_cpu_s": single_cpu, "single_rss_mib": single_rss,
+                     **result})
         print(rows[-1], flush=True)
     return rows
 
@@ -242,6 +268,7 @@ def main() -> None:
     parser.add_argument("--notebooks", default=",".join(NOTEBOOKS), help="comma-separated: " + ",".join(NOTEBOOKS))
     parser.add_argument("--warm", type=int, default=0, metavar="N",
                         help="also serve each dashboard with a warm pool of N kernels (0: no warm runs)")
+    parser.add_argument("--warm-notebooks", default="", help="the dashboards served warm (default: all chosen)")
     args = parser.parse_args()
     chosen = [name.strip() for name in args.notebooks.split(",") if name.strip()]
     if "blank" not in chosen:
@@ -253,7 +280,8 @@ def main() -> None:
         for name in chosen:
             rows += measure(base, NOTEBOOKS[name], name, args.learners, args.spread, 0)
     if args.warm:
-        for name in chosen:
+        warmed = [name.strip() for name in args.warm_notebooks.split(",") if name.strip()] or chosen
+        for name in warmed:
             if name == "blank":
                 continue
             with voila_server(ROOT, extra=blank, max_kernels_per_client=0,
@@ -263,6 +291,7 @@ def main() -> None:
         same = next(r for r in rows if r["notebook"] == "blank" and r["pattern"] == row["pattern"])
         row["p95_vs_blank"] = row["p95_s"] / same["p95_s"]
         row["single_vs_blank"] = row["single_s"] / same["single_s"]
+        row["cpu_vs_blank"] = row["cpu_per_learner_s"] / same["cpu_per_learner_s"]
         row["rss_vs_blank"] = row["rss_per_learner_mib"] / same["rss_per_learner_mib"]
         row["failure_reasons"] = "; ".join(row["failure_reasons"]) or "-"
     report("classroom", rows)
