@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8866
+# Notebooks of the lesson in progress to keep warm kernels for, e.g. `make serve WARM=04c,04e` (WARM_SIZE each)
+WARM   ?=
+WARM_SIZE ?= 2
 ROSTER ?= roster.csv
 
 .PHONY: serve classroom lab test bench typecheck clean
@@ -26,7 +29,7 @@ $(VENV)/.test: $(VENV)/.runtime
 	touch $@
 
 serve: $(VENV)/.runtime
-	$(VENV)/bin/microloan serve --port $(PORT)
+	$(VENV)/bin/microloan serve --port $(PORT) $(if $(WARM),--warm $(WARM) --warm-size $(WARM_SIZE))
 
 # A class behind JupyterHub: learners log in with the accounts of $(ROSTER) (账号,初始密码,角色).
 classroom: $(VENV)/.runtime

@@ -10,7 +10,33 @@ The per-client kernel cap is off (every simulated learner shares 127.0.0.1); eve
 while every page is open. Then every page is closed the way the browser closes it (the page's shutdown
 call with its XSRF cookie) and the kernels still running 5 s later are counted.
 
-Run: ``.venv/bin/python bench/bench_classroom.py [--learners 30] [--spread 20] [--notebooks blank,04c,...]``
+With ``--warm N`` each dashboard is served a second time, by its own server with a warm pool of N kernels for
+that notebook only (``microloan serve --warm <notebook> --warm-size N``): the single learner arrives once the
+pool is full and idle, and the burst and the arrival come after the pool has refilled. The blank notebook is
+never warmed, so ``single_vs_blank`` of a ``warm N`` row is a warm dashboard against a cold blank page.
+
+How to read the table (one row per notebook and pattern; ``pool`` is the warm pool size, 0 = none):
+
+- ``single_s``: one learner on a quiet server, request to complete page (time to interactive, before the
+  browser draws). ``single_vs_blank`` is the same against the blank notebook in the same run; the class
+  targets are ≤ 1.2 without a pool and ≤ 0.5 with one.
+- ``median_s`` / ``p95_s`` / ``max_s``: the class's page times. A burst on 2 cores is CPU-bound, so all
+  pages finish together and p95 ≈ (kernels × CPU per render) / cores; ``p95_vs_blank`` (target ≤ 1.5) is the
+  figure that survives other load on the machine, since both were measured minutes apart.
+- ``single_cpu_s`` and ``cpu_per_learner_s``: CPU seconds of one page (its kernel from start to complete
+  page, plus the server's work meanwhile), alone and averaged over a class (kernels incl. a refilled warm
+  pool, plus the server). They hardly move with other load on the machine, and a burst's p95 on 2 cores is
+  about learners × ``cpu_per_learner_s`` / 2, so ``cpu_vs_blank`` is the steadiest figure of all.
+- ``failures``: pages that errored, timed out or came without their dashboard (must be 0).
+- ``rss_per_learner_mib`` / ``pss_per_learner_mib``: kernel memory with every page open, divided by the
+  learners (a warm row also counts the refilled pool); ``rss_vs_blank`` target ≤ 1.5.
+- ``kernels_left``: kernels still running 5 s after every page closed, warm pool not counted (must be 0).
+
+Absolute seconds move with whatever else the machine runs; compare ratios within one run, and runs made
+close together.
+
+Run: ``.venv/bin/python bench/bench_classroom.py [--learners 30] [--spread 20] [--notebooks blank,04c,...]
+[--warm N] [--warm-notebooks 04c]``
 """
 from __future__ import annotations
 
@@ -126,15 +152,48 @@ def memory_mib(processes: list[psutil.Process]) -> tuple[float, float]:
     return rss / 2**20, pss / 2**20
 
 
-def wait_for_no_kernels(server: psutil.Process, limit: float = 60) -> int:
+def cpu_seconds(processes: list[psutil.Process]) -> float:
+    """User + system CPU seconds the processes have used so far."""
+    total = 0.0
+    for process in processes:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            continue
+        total += times.user + times.system
+    return total
+
+
+def wait_for_no_kernels(server: psutil.Process, limit: float = 60, keep: int = 0) -> int:
+    """Wait until no more than ``keep`` kernels (a warm pool) run; the number left."""
     deadline = time.monotonic() + limit
-    while kernels(server) and time.monotonic() < deadline:
+    while len(kernels(server)) > keep and time.monotonic() < deadline:
         time.sleep(0.5)
     return len(kernels(server))
 
 
+def wait_for_pool(server: psutil.Process, size: int, limit: float = 300) -> None:
+    """Wait until ``size`` kernels run and are idle (their notebook rendered ahead)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        pool = kernels(server)
+        if len(pool) >= size:
+            try:
+                for process in pool:
+                    process.cpu_percent(interval=None)  # starts each process's CPU measurement
+                time.sleep(1.0)
+                busy = sum(process.cpu_percent(interval=None) for process in pool)
+            except psutil.Error:
+                continue
+            if busy < 5 * size:
+                return
+        else:
+            time.sleep(0.5)
+    raise RuntimeError(f"the warm pool of {size} did not fill within {limit:g} s")
+
+
 def run_class(base: str, server: psutil.Process, notebook: str, learners: int, spread: float,
-              expected_views: int) -> dict[str, Any]:
+              expected_views: int, pool: int = 0) -> dict[str, Any]:
     url = render_url(base, notebook)
     crowd = [Learner(base) for _ in range(learners)]
     start = time.perf_counter() + 0.5
@@ -144,22 +203,27 @@ def run_class(base: str, server: psutil.Process, notebook: str, learners: int, s
         learner.open(url)
 
     threads = [threading.Thread(target=arrive, args=(i, learner)) for i, learner in enumerate(crowd)]
+    server_cpu = cpu_seconds([server])
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    rss, pss = memory_mib(kernels(server))
+    server_cpu = cpu_seconds([server]) - server_cpu
+    open_kernels = kernels(server)
+    rss, pss = memory_mib(open_kernels)
+    kernel_cpu = cpu_seconds(open_kernels)  # a refilled warm pool's kernels included
     times = sorted(learner.seconds for learner in crowd if not math.isnan(learner.seconds))
     failed = [learner for learner in crowd if learner.error or learner.views < expected_views]
     closed_ok = sum(learner.close() for learner in crowd)
     time.sleep(5)
-    left = len(kernels(server))
-    wait_for_no_kernels(server)
+    left = max(0, len(kernels(server)) - pool)
+    wait_for_no_kernels(server, keep=pool)
     return {
         "median_s": statistics.median(times) if times else math.nan,
         "p95_s": times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)] if times else math.nan,
         "max_s": times[-1] if times else math.nan,
         "failures": len(failed),
+        "cpu_per_learner_s": (kernel_cpu + server_cpu) / learners,
         "rss_per_learner_mib": rss / learners,
         "pss_per_learner_mib": pss / learners,
         "shutdowns_refused": learners - closed_ok,
@@ -169,11 +233,42 @@ def run_class(base: str, server: psutil.Process, notebook: str, learners: int, s
     }
 
 
+def measure(base: str, notebook: str, name: str, learners: int, spread: float, pool: int) -> list[dict[str, Any]]:
+    """The single learner, then the burst and the arrival, of one notebook on the server at ``base``."""
+    server = voila_process(base)
+    if pool:
+        wait_for_pool(server, pool)
+    alone = Learner(base)
+    server_cpu = cpu_seconds([server])
+    alone.open(render_url(base, notebook))  # a single learner on a quiet server: the reference page
+    server_cpu = cpu_seconds([server]) - server_cpu
+    single_rss, _ = memory_mib(kernels(server))
+    own = [k for k in kernels(server) if any(alone.kernel_id and alone.kernel_id in part for part in k.cmdline())]
+    single_cpu = cpu_seconds(own) + server_cpu  # the page's kernel from its start, and the server's share
+    alone.close()
+    wait_for_no_kernels(server, keep=pool)
+    if alone.error:
+        raise RuntimeError(f"{notebook} does not render alone: {alone.error}")
+    rows = []
+    for pattern, pause in (("burst", 0.0), (f"arrival {spread:g}s", spread)):
+        if pool:
+            wait_for_pool(server, pool)
+        result = run_class(base, server, notebook, learners, pause, alone.views, pool)
+        rows.append({"notebook": name, "pattern": pattern, "pool": pool, "learners": learners,
+                     "single_s": alone.seconds, "single_cpu_s": single_cpu, "single_rss_mib": single_rss,
+                     **result})
+        print(rows[-1], flush=True)
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--learners", type=int, default=30)
     parser.add_argument("--spread", type=float, default=20.0, help="seconds over which the arrival is spread")
     parser.add_argument("--notebooks", default=",".join(NOTEBOOKS), help="comma-separated: " + ",".join(NOTEBOOKS))
+    parser.add_argument("--warm", type=int, default=0, metavar="N",
+                        help="also serve each dashboard with a warm pool of N kernels (0: no warm runs)")
+    parser.add_argument("--warm-notebooks", default="", help="the dashboards served warm (default: all chosen)")
     args = parser.parse_args()
     chosen = [name.strip() for name in args.notebooks.split(",") if name.strip()]
     if "blank" not in chosen:
@@ -182,25 +277,21 @@ def main() -> None:
     blank = {"bench/blank.ipynb": ROOT / "bench" / "blank.ipynb"}
     # every simulated learner comes from 127.0.0.1: the per-client kernel cap would refuse all but 10
     with voila_server(ROOT, extra=blank, max_kernels_per_client=0) as base:
-        server = voila_process(base)
         for name in chosen:
-            notebook = NOTEBOOKS[name]
-            alone = Learner(base)
-            alone.open(render_url(base, notebook))  # a single learner on a quiet server: the reference page
-            single_rss, _ = memory_mib(kernels(server))
-            alone.close()
-            wait_for_no_kernels(server)
-            if alone.error:
-                raise RuntimeError(f"{notebook} does not render alone: {alone.error}")
-            for pattern, spread in (("burst", 0.0), (f"arrival {args.spread:g}s", args.spread)):
-                result = run_class(base, server, notebook, args.learners, spread, alone.views)
-                rows.append({"notebook": name, "pattern": pattern, "learners": args.learners,
-                             "single_s": alone.seconds, "single_rss_mib": single_rss, **result})
-                print(rows[-1], flush=True)
+            rows += measure(base, NOTEBOOKS[name], name, args.learners, args.spread, 0)
+    if args.warm:
+        warmed = [name.strip() for name in args.warm_notebooks.split(",") if name.strip()] or chosen
+        for name in warmed:
+            if name == "blank":
+                continue
+            with voila_server(ROOT, extra=blank, max_kernels_per_client=0,
+                              warm={NOTEBOOKS[name]: args.warm}) as base:
+                rows += measure(base, NOTEBOOKS[name], name, args.learners, args.spread, args.warm)
     for row in rows:
         same = next(r for r in rows if r["notebook"] == "blank" and r["pattern"] == row["pattern"])
         row["p95_vs_blank"] = row["p95_s"] / same["p95_s"]
         row["single_vs_blank"] = row["single_s"] / same["single_s"]
+        row["cpu_vs_blank"] = row["cpu_per_learner_s"] / same["cpu_per_learner_s"]
         row["rss_vs_blank"] = row["rss_per_learner_mib"] / same["rss_per_learner_mib"]
         row["failure_reasons"] = "; ".join(row["failure_reasons"]) or "-"
     report("classroom", rows)

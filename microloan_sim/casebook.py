@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from ._data import PACKAGE_DIR, load_model
+from ._data import PACKAGE_DIR, load_model, load_yaml_mapping
 from .errors import InputError
 from .labels import label
 
@@ -262,6 +262,37 @@ def list_cases() -> pd.DataFrame:
         case = load_case(case_id)
         rows.append({"id": case.id, "title": case.title, "segment": case.segment, "industry": case.industry})
     return pd.DataFrame(rows, columns=["id", "title", "segment", "industry"])
+
+
+def case_titles() -> tuple[tuple[str, str], ...]:
+    """``(id, title)`` of every case, read from the head of each ``case.yaml`` without loading its records.
+
+    A case picker needs only the titles; :func:`list_cases` validates and loads all nine cases (a third of
+    a second of a kernel's start-up). The answer is cached per process and read again when a case file
+    changes; it is a tuple of strings, so no caller can change what the next one sees.
+
+    Examples
+    --------
+    >>> case_titles()[0]
+    ('C01', '城郊便利店（个体工商户）')
+    >>> [case_id for case_id, _ in case_titles()] == list(list_cases()["id"])
+    True
+    """
+    files = tuple((str(folder / "case.yaml"), (folder / "case.yaml").stat().st_mtime_ns)
+                  for folder in _case_folders().values())
+    return _case_titles(files)
+
+
+@lru_cache(maxsize=4)
+def _case_titles(files: tuple[tuple[str, int], ...]) -> tuple[tuple[str, str], ...]:
+    titles = []
+    for file, _mtime in files:
+        path = Path(file)
+        head = load_yaml_mapping(path, display_name=f"{path.parent.name}/case.yaml")
+        if "id" not in head or "title" not in head:
+            load_case_folder(path.parent)  # the full validation names the missing field
+        titles.append((str(head["id"]), str(head["title"])))
+    return tuple(titles)
 
 
 # --------------------------------------------------------------------------- loading

@@ -30,6 +30,7 @@ from .serving import (
     CULL_IDLE_TIMEOUT,
     CULL_INTERVAL,
     MAX_KERNELS_PER_CLIENT,
+    WARM_POOL_SIZE,
     project_root,
     jupyter_environment,
     _short_runtime_dir,
@@ -108,7 +109,7 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"注意：服务监听 {args.ip}，同一网络中的任何人都可以不经登录用本机的局域网地址（端口 {args.port}）"
               "打开全部学员页面并提交练习；讲师仪表板和答案不在其中。", flush=True)
     try:
-        warm = parse_warm(args.warm, root)
+        warm = parse_warm(args.warm, root, size=args.warm_size)
     except InputError:
         shutil.rmtree(root, ignore_errors=True)
         raise
@@ -319,9 +320,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--ip", default="127.0.0.1",
                        help="监听地址（默认只允许本机访问；课堂上让学员的电脑访问时用 0.0.0.0）")
     serve.add_argument("--instructor", action="store_true", help="讲师模式：同时提供讲师成绩册仪表板")
-    serve.add_argument("--warm", action="append", default=[], metavar="NOTEBOOK[=N]",
-                       help="本节课要用的笔记本：预先启动 N 个内核（默认 2）待学员打开，可重复；"
-                            "路径相对于课程目录，例如 course/04c_报表编制.ipynb=5")
+    serve.add_argument("--warm", action="append", default=[], metavar="NOTEBOOK[=N],...",
+                       help="本节课要用的笔记本：预先启动并运行好 N 个内核，学员打开时立即可用；写笔记本编号，"
+                            "多个用逗号分隔（例如 04c,04e），或相对于课程目录的路径（course/04c_报表编制.ipynb=5）；"
+                            "其他笔记本不预热")
+    serve.add_argument("--warm-size", type=int, default=WARM_POOL_SIZE, metavar="N",
+                       help=f"--warm 中没写 =N 的笔记本各预热几个内核（默认 {WARM_POOL_SIZE}；"
+                            "每个约 150 MB，预热内核不会被回收）")
     serve.add_argument("--max-kernels-per-client", type=int, default=MAX_KERNELS_PER_CLIENT, metavar="N",
                        help=f"每个访问者（IP 地址）最多同时打开的页面数（默认 {MAX_KERNELS_PER_CLIENT}；0 表示不限）")
     serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",

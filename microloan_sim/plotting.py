@@ -14,15 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-
-import matplotlib
-import matplotlib.pyplot as plt
-from matplotlib import font_manager
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING
 
 from ._data import data_path
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
 
 BUNDLED_FONT = data_path("fonts", "NotoSansSC-GB2312.otf")
 #: System CJK families preferred over the bundled subset when installed (full glyph coverage).
@@ -35,8 +34,12 @@ def use_chinese_font(prefer_system: bool = True) -> str:
     """Make matplotlib render Chinese; returns the family name in use.
 
     With ``prefer_system=False`` the bundled subset is used even where a system CJK font exists (tests use
-    this to prove that a machine with no CJK font still renders Chinese).
+    this to prove that a machine with no CJK font still renders Chinese). The set-up is done once per
+    process (cached): a dashboard imports matplotlib only when it first draws a chart.
     """
+    import matplotlib
+    from matplotlib import font_manager
+
     installed = {f.name for f in font_manager.fontManager.ttflist}
     name = next((family for family in SYSTEM_CJK_FAMILIES if family in installed), None) if prefer_system else None
     if name is None:
@@ -73,15 +76,24 @@ def yuan_formatter(unit: str = "元") -> FuncFormatter:
     >>> yuan_formatter("万元")(1234567, 0)
     '123.5'
     """
+    from matplotlib.ticker import FuncFormatter
+
     if unit == "万元":
         return FuncFormatter(lambda value, _pos: f"{value / 10_000:,.1f}")
     return FuncFormatter(lambda value, _pos: f"{value:,.0f}")
 
 
 def new_figure(title: str, ylabel: str, xlabel: str = "", size: tuple[float, float] = (8.0, 3.6)) -> tuple[Figure, Axes]:
-    """A figure with a Chinese title and axis labels, money ticks with separators."""
+    """A figure with a Chinese title and axis labels, money ticks with separators.
+
+    The figure is made without pyplot: the dashboards turn it into a PNG themselves, so neither pyplot nor
+    the notebook's inline backend is loaded, and nothing has to be closed.
+    """
+    from matplotlib.figure import Figure
+
     use_chinese_font()
-    fig, ax = plt.subplots(figsize=size, layout="constrained")
+    fig = Figure(figsize=size, layout="constrained")
+    ax = fig.subplots()
     ax.set_title(title)
     ax.set_ylabel(ylabel)
     if xlabel:

@@ -55,6 +55,11 @@ CULL_INTERVAL = 20
 #: How long Voila waits for a kernel's output before giving up on a cell (its default of 4 s broke pages
 #: silently under a burst of 30 learners).
 IOPUB_TIMEOUT = 60
+#: Warm kernels per notebook of the lesson when ``--warm`` names no number. Two suit the 2-core machine a
+#: class is served from: the first learners in get a page at once, and refilling the pool (a full render per
+#: kernel) does not compete with the burst for long; bench/bench_classroom.py ``--warm`` measures it.
+WARM_POOL_SIZE = 2
+MAX_WARM_POOL_SIZE = 30
 #: Most kernels (open pages) one client address may hold at once under ``microloan serve``.
 MAX_KERNELS_PER_CLIENT = 10
 _LOOPBACK_NAMES = ("localhost",)
@@ -144,35 +149,73 @@ def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "12
     return command
 
 
-def parse_warm(items: Sequence[str], root: Path) -> dict[str, int]:
-    """``--warm NOTEBOOK[=N]`` options as ``{path relative to the served root: pool size}`` (N defaults to 2).
+def parse_warm(items: Sequence[str], root: Path, size: int = WARM_POOL_SIZE) -> dict[str, int]:
+    """``--warm`` options as ``{path relative to the served root: pool size}``.
+
+    Each option holds one or more notebooks separated by commas, each ``NOTEBOOK[=N]``: a path relative to
+    the served root (``course/04c_报表编制.ipynb``) or the short name its file starts with (``04c``, ``ex01``,
+    looked up in ``course/`` and ``exercises/``). A notebook without ``=N`` gets ``size`` warm kernels.
 
     >>> import tempfile
-    >>> root = Path(tempfile.mkdtemp()); (root / "course").mkdir()
-    >>> _ = (root / "course" / "04c.ipynb").write_text("{}", encoding="utf-8")
-    >>> parse_warm(["course/04c.ipynb=3"], root), parse_warm(["course/04c.ipynb"], root)
-    ({'course/04c.ipynb': 3}, {'course/04c.ipynb': 2})
+    >>> root = Path(tempfile.mkdtemp())
+    >>> for name in ("course/04c_报表编制.ipynb", "course/04e_额度测算.ipynb", "exercises/ex01_报表重构.ipynb"):
+    ...     (root / name).parent.mkdir(exist_ok=True)
+    ...     _ = (root / name).write_text("{}", encoding="utf-8")
+    >>> parse_warm(["04c,04e=3"], root)
+    {'course/04c_报表编制.ipynb': 2, 'course/04e_额度测算.ipynb': 3}
+    >>> parse_warm(["course/04c_报表编制.ipynb", "ex01"], root, size=4)
+    {'course/04c_报表编制.ipynb': 4, 'exercises/ex01_报表重构.ipynb': 4}
     >>> parse_warm(["course/none.ipynb"], root)
     Traceback (most recent call last):
     ...
-    microloan_sim.errors.InputError: 预热笔记本（--warm）：找不到 course/none.ipynb（路径相对于课程目录，例如 course/04c_报表编制.ipynb）
+    microloan_sim.errors.InputError: 预热笔记本（--warm）：找不到 course/none.ipynb（写笔记本编号如 04c，或相对于课程目录的路径，例如 course/04c_报表编制.ipynb）
+    >>> parse_warm(["04"], root)
+    Traceback (most recent call last):
+    ...
+    microloan_sim.errors.InputError: 预热笔记本（--warm）：“04”对应多个笔记本（course/04c_报表编制.ipynb、course/04e_额度测算.ipynb），请写完整编号，例如 04c
     >>> shutil.rmtree(root)
     """
+    _check_warm_size(size)
     pools: dict[str, int] = {}
-    for item in items:
-        notebook, _, size = item.partition("=")
-        notebook = notebook.strip().replace("\\", "/").strip("/")
-        if not notebook.endswith(".ipynb") or not (root / notebook).is_file():
-            raise InputError(f"找不到 {notebook}（路径相对于课程目录，例如 course/04c_报表编制.ipynb）",
-                             field="预热笔记本（--warm）")
-        try:
-            count = int(size) if size.strip() else 2
-        except ValueError:
-            raise InputError(f"“{size}”不是整数", field="预热笔记本（--warm）") from None
-        if not 1 <= count <= 30:
-            raise InputError(f"每个笔记本预热 1–30 个内核（当前为 {count}）", field="预热笔记本（--warm）")
-        pools[notebook] = count
+    for option in items:
+        for item in option.split(","):
+            if not item.strip():
+                continue
+            name, _, count_text = item.partition("=")
+            notebook = _warm_notebook(name, root)
+            try:
+                count = int(count_text) if count_text.strip() else size
+            except ValueError:
+                raise InputError(f"“{count_text}”不是整数", field="预热笔记本（--warm）") from None
+            _check_warm_size(count)
+            pools[notebook] = count
     return pools
+
+
+def _check_warm_size(count: int) -> None:
+    if not 1 <= count <= MAX_WARM_POOL_SIZE:
+        raise InputError(f"每个笔记本预热 1–{MAX_WARM_POOL_SIZE} 个内核（当前为 {count}）", field="预热笔记本（--warm）")
+
+
+def _warm_notebook(name: str, root: Path) -> str:
+    """The served path of a ``--warm`` notebook given as a path or as a short name such as ``04c``."""
+    name = name.strip().replace("\\", "/").strip("/")
+    matches: list[str] = []
+    if name.endswith(".ipynb"):
+        if (root / name).is_file():
+            return name
+    elif name:
+        stems = {path.relative_to(root).as_posix(): path.stem for folder in ("course", "exercises")
+                 for path in sorted((root / folder).glob("*.ipynb"))}
+        matches = [served for served, stem in stems.items() if stem == name or stem.startswith(f"{name}_")] \
+            or [served for served, stem in stems.items() if stem.startswith(name)]
+        if len(matches) == 1:
+            return matches[0]
+    if len(matches) > 1:
+        raise InputError(f"“{name}”对应多个笔记本（{'、'.join(matches)}），请写完整编号，例如 {Path(matches[0]).stem.split('_')[0]}",
+                         field="预热笔记本（--warm）")
+    raise InputError(f"找不到 {name}（写笔记本编号如 04c，或相对于课程目录的路径，例如 course/04c_报表编制.ipynb）",
+                     field="预热笔记本（--warm）")
 
 
 def _is_within(path: Path, folder: Path) -> bool:

@@ -117,6 +117,21 @@ def code_on_screen(text: str) -> list[str]:
     return found
 
 
+def open_every_tab(page) -> int:  # type: ignore[no-untyped-def]
+    """Click every visible tab and accordion section once, as a learner browsing the page would: a dashboard
+    draws a tab or a section when it is first shown, so an unopened one holds no text to scan. Returns the
+    number of clicks."""
+    clicked = 0
+    for selector in (".widget-tab .p-TabBar-tab, .widget-tab .lm-TabBar-tab",
+                     ".widget-accordion .jupyter-widget-Collapse-header"):
+        headers = page.locator(selector)
+        for index in range(headers.count()):
+            if headers.nth(index).is_visible():
+                headers.nth(index).click()
+                clicked += 1
+    return clicked
+
+
 def interact(page) -> str:  # type: ignore[no-untyped-def]
     """Make one change a learner would make first; returns what was done."""
     if page.locator(".ml-learner input").count():
@@ -142,6 +157,10 @@ def test_no_code_is_shown_to_a_learner(voila: str, page, notebook: str) -> None:
     wait_rendered(page)
     problems = [f"初始：{p}" for p in code_on_screen(screen_text(page))]
     problems += [f"初始：整数索引表：{t}" for t in page.evaluate(BARE_INDEX_JS)]
+    if open_every_tab(page):
+        wait_rendered(page)
+        problems += [f"打开各标签页后：{p}" for p in code_on_screen(screen_text(page))]
+        problems += [f"打开各标签页后：整数索引表：{t}" for t in page.evaluate(BARE_INDEX_JS)]
     done = interact(page)
     wait_rendered(page)
     problems += [f"{done}后：{p}" for p in code_on_screen(screen_text(page))]

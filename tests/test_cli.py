@@ -71,10 +71,34 @@ def test_serve_warm_pools_only_the_chosen_notebooks() -> None:
     assert not any("kernel_pools_config" in a for a in cli.voila_command(cli.project_root(), port=8899))
 
 
+def test_serve_warm_takes_the_lessons_short_names_with_the_default_pool_size() -> None:
+    # what `microloan serve --warm 04c,04e=3 --warm ex01` (and `make serve WARM=04c,04e`) hands Voila
+    args = cli.build_parser().parse_args(["serve", "--warm", "04c,04e=3", "--warm", "ex01"])
+    assert args.warm_size == serving.WARM_POOL_SIZE == 2
+    warm = serving.parse_warm(args.warm, cli.project_root(), size=args.warm_size)
+    command = cli.voila_command(cli.project_root(), port=8899, warm=warm)
+    pools = json.loads(next(a.split("=", 1)[1] for a in command
+                            if a.startswith("--VoilaKernelManager.kernel_pools_config=")))
+    # every notebook not named gets no pool: without the "default" entry Voila would give each a pool of 1
+    assert pools == {"default": {"pool_size": 0}, "course/04c_报表编制.ipynb": {"pool_size": 2},
+                     "course/04e_额度测算.ipynb": {"pool_size": 3}, "exercises/ex01_报表重构.ipynb": {"pool_size": 2}}
+    assert command.count("--preheat_kernel=True") == 1
+    sized = serving.parse_warm(["04c"], cli.project_root(), size=5)
+    assert sized == {"course/04c_报表编制.ipynb": 5}
+
+
 @pytest.mark.parametrize(("warm", "message"), [("course/no_such.ipynb", "找不到 course/no_such.ipynb"),
                                                ("course/04c_报表编制.ipynb=many", "不是整数"),
-                                               ("course/04c_报表编制.ipynb=0", "1–30")])
+                                               ("course/04c_报表编制.ipynb=0", "1–30"),
+                                               ("04z", "找不到 04z"),
+                                               ("04", "对应多个笔记本"),
+                                               ("04c,nothing", "找不到 nothing")])
 def test_serve_refuses_a_bad_warm_pool(warm: str, message: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["serve", "--warm", warm]) == 2
     err = capsys.readouterr().err
     assert "预热笔记本" in err and message in err
+
+
+def test_serve_refuses_a_warm_size_of_zero(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["serve", "--warm", "04c", "--warm-size", "0"]) == 2
+    assert "1–30" in capsys.readouterr().err

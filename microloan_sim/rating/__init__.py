@@ -48,6 +48,9 @@ This package is the public face; one module per concern behind it:
 * :mod:`~microloan_sim.rating.statistical`: the statistical scorecard, AUC/KS, simulated applicants;
 * :mod:`~microloan_sim.rating.approval`: the approval-threshold trade-off.
 
+The statistical card and the approval trade-off are imported on first use of one of their names (module
+``__getattr__``): rating a case, which every sizing page does, does not pay for their models.
+
 The rating sits below :mod:`microloan_sim.sizing` on the layer ladder and never imports it.
 
 Examples
@@ -64,7 +67,9 @@ Examples
 """
 from __future__ import annotations
 
-from .approval import APPROVAL_COLUMNS, APPROVAL_MODELS, ApprovalSimulation, approval_simulation, approval_tradeoff
+import importlib
+from typing import Any
+
 from .expert import Rating, Reason, case_answers, rate, rate_answers
 from .scorecards import (
     SCORECARD_DIR,
@@ -87,21 +92,6 @@ from .scorecards import (
     load_scorecard_file,
     scorecard_dirs,
 )
-from .statistical import (
-    STATISTICAL_FILE,
-    ApprovalEconomics,
-    Comparison,
-    FeatureBins,
-    StatisticalParameters,
-    StatisticalScorecard,
-    auc_ks,
-    compare_expert_vs_statistical,
-    data_size_effect,
-    fit_statistical_scorecard,
-    score_frame,
-    simulate_portfolio,
-    statistical_parameters,
-)
 from .vocabulary import SOURCES, Source, source_info, sources
 
 __all__ = [
@@ -112,3 +102,21 @@ __all__ = [
     "fit_statistical_scorecard", "list_scorecards", "load_scorecard", "load_scorecard_file", "match_category", "rate", "rate_answers",
     "score_frame", "scorecard_dirs", "simulate_portfolio", "source_info", "sources", "statistical_parameters",
 ]
+
+#: names of the statistical card and the approval trade-off -> the module that defines them (imported on use)
+_LAZY = {
+    **dict.fromkeys(("APPROVAL_COLUMNS", "APPROVAL_MODELS", "ApprovalSimulation", "approval_simulation",
+                     "approval_tradeoff"), "approval"),
+    **dict.fromkeys(("STATISTICAL_FILE", "ApprovalEconomics", "Comparison", "FeatureBins", "StatisticalParameters",
+                     "StatisticalScorecard", "auc_ks", "compare_expert_vs_statistical", "data_size_effect",
+                     "fit_statistical_scorecard", "score_frame", "simulate_portfolio", "statistical_parameters"),
+                    "statistical"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'microloan_sim.rating' has no attribute {name!r}")

@@ -12,15 +12,17 @@ import html
 import io
 import logging
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ipywidgets as widgets
-import matplotlib.pyplot as plt
 import pandas as pd
 from IPython.core.formatters import format_display_data
-from matplotlib.figure import Figure
+
+if TYPE_CHECKING:  # matplotlib is imported by the dashboards that draw, not by every page (a form draws nothing)
+    from matplotlib.figure import Figure
 
 from .. import casebook
 from ..errors import InputError
@@ -147,13 +149,27 @@ def table_html(frame: pd.DataFrame, *, index: bool = True, subtotals: Iterable[s
 
 
 def figure_png(figure: Figure, dpi: int = 100) -> bytes:
-    """PNG bytes of a matplotlib figure (as the inline backend draws it); the figure is closed."""
+    """PNG bytes of a matplotlib figure (as the inline backend draws it); the figure is closed.
+
+    A figure laid out by a layout engine (``new_figure`` uses constrained layout) already fits its canvas, so
+    it is saved as laid out: the tight bounding box would measure every text a second time (about a third of
+    a chart's drawing time). Other figures are cropped to their tight bounding box.
+    """
     buffer = io.BytesIO()
+    tight = None if figure.get_layout_engine() is not None else "tight"
     try:
-        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+        figure.savefig(buffer, format="png", dpi=dpi, bbox_inches=tight)
     finally:
-        plt.close(figure)
+        pyplot = sys.modules.get("matplotlib.pyplot")
+        if pyplot is not None:  # a figure made with pyplot is released; one made by new_figure never was held
+            pyplot.close(figure)
     return buffer.getvalue()
+
+
+def _is_figure(item: Any) -> bool:
+    """Whether ``item`` is a matplotlib figure, without importing matplotlib when nothing has drawn yet."""
+    module = sys.modules.get("matplotlib.figure")
+    return module is not None and isinstance(item, module.Figure)
 
 
 def _bundle(item: Any) -> dict[str, Any]:
@@ -161,7 +177,7 @@ def _bundle(item: Any) -> dict[str, Any]:
     if isinstance(item, str):
         data: dict[str, Any] = {"text/html": item, "text/plain": ""}
         metadata: dict[str, Any] = {}
-    elif isinstance(item, Figure):
+    elif _is_figure(item):
         data, metadata = {"image/png": base64.b64encode(figure_png(item)).decode("ascii"), "text/plain": "图表"}, {}
     else:
         data, metadata = format_display_data(item)
@@ -195,8 +211,7 @@ def heading(text: str, level: int = 4) -> widgets.HTML:
 
 def case_options() -> list[tuple[str, str]]:
     """Dropdown options ``("C01 城郊便利店（个体工商户）", "C01")`` for every case in the casebook."""
-    cases = casebook.list_cases()
-    return [(f"{row.id} {row.title}", str(row.id)) for row in cases.itertuples()]
+    return [(f"{case_id} {title}", case_id) for case_id, title in casebook.case_titles()]
 
 
 def case_pickers(case_id: str, *, width: str = "340px") -> tuple[widgets.Dropdown, widgets.Text]:

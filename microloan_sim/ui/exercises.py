@@ -189,7 +189,6 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
     True
     """
     exercise = exercises.get(exercise_id)
-    record = recorder if recorder is not None else default_recorder()
     attempts_of = status if status is not None else (default_status() if recorder is None else None)
     rules = widgets.HTML()
     rules.add_class("ml-policy")
@@ -306,6 +305,8 @@ def exercise_form(exercise_id: str, recorder: Recorder | None = None,
                    if item_id in asked_now and box.value and box.value.strip()}
         result = exercise.grade(answers, variant)
         note = ""
+        # the gradebook (SQLAlchemy) is imported at the first submit, not while 30 pages open at once
+        record = recorder if recorder is not None else default_recorder()
         if record is not None:
             from ..gradebook.policy import AttemptRefused
 

@@ -82,7 +82,8 @@ def binding_html(rec: sizing.Recommendation) -> str:
 
 def sizing_calculator(case_id: str = "C01") -> widgets.VBox:
     """Pick a case; set the requested amount, rate, term, share k and repayment method; every sizing method's
-    limit is shown side by side (table and bar chart) with the binding constraint highlighted.
+    limit is shown side by side (table and bar chart) with the binding constraint highlighted. The details
+    under the closed accordion (working capital, rating) are worked out when the learner opens it.
 
     Examples
     --------
@@ -91,6 +92,14 @@ def sizing_calculator(case_id: str = "C01") -> widgets.VBox:
     ...     box = sizing_calculator("C03")
     >>> box.children[0].children[0].value, box.children[1].children[0].value
     ('C03', 120000.0)
+    >>> with contextlib.redirect_stdout(io.StringIO()):
+    ...     box = sizing_calculator("C01")
+    >>> accordion = box.children[-1]
+    >>> len(accordion.children[0].outputs)
+    0
+    >>> accordion.selected_index = 0
+    >>> "营运资金量测算" in "".join(o["data"]["text/html"] for o in accordion.children[0].outputs)
+    True
     """
     params = sizing.load_parameters()
     case_picker, variant_box = case_pickers(case_id, width="330px")
@@ -137,13 +146,27 @@ def sizing_calculator(case_id: str = "C01") -> widgets.VBox:
         replace_output(output, TABLE_CSS + limits_table(rec)
                        + (f"<div class='ml-notes'><b>提示</b><ul>{notes}</ul></div>" if notes else ""),
                        limits_chart(rec))
+        shown["rec"] = rec
+        stale.append(True)
+        show_details()
+
+    shown: dict[str, sizing.Recommendation] = {}
+    stale: list[bool] = []  # non-empty while the collapsed details predate the current recommendation
+
+    @safe(details)
+    def show_details(_change: object = None) -> None:
+        """The details are worked out when the accordion is open (at once, or when the learner opens it)."""
+        if accordion.selected_index != 0 or not stale or "rec" not in shown:
+            return
+        stale.clear()
+        case, rec = state["case"], shown["rec"]
         parts = [TABLE_CSS + f"<p>{html.escape(rec.rating.summary())}</p>"]
         if case.segment == "business":
             wc = sizing.case_working_capital(case)
-            shown = wc.to_frame()
+            frame = wc.to_frame()
             text = [f"{v:.1%}" if "率" in str(k) else f"{v:,.1f}" if "天数" in str(k) else money(v)
-                    for k, v in shown["数值"].items()]
-            parts.append(table_html(pd.DataFrame({"数值": text}, index=shown.index),
+                    for k, v in frame["数值"].items()]
+            parts.append(table_html(pd.DataFrame({"数值": text}, index=frame.index),
                                     caption="营运资金量测算（近 12 个月；增长率为示例参数）"))
             parts.append(f"<p style='font-size:12px;color:#57606a'>周转天数为"
                          f"{html.escape(TURNOVER_DEFINITIONS['sizing'])}。{html.escape(TURNOVER_NOTE)}</p>")
@@ -171,6 +194,7 @@ def sizing_calculator(case_id: str = "C01") -> widgets.VBox:
 
     for widget in (amount, rate, months, share, method, working_capital, secured):
         widget.observe(refresh, names="value")
+    accordion.observe(show_details, names="selected_index")
     case_picker.observe(load, names="value")
     variant_box.observe(load, names="value")
     load()

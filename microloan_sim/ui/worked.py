@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from IPython.display import HTML
 
-from .. import casebook, crosscheck, documents, rating, sizing, statements
+from .. import casebook, statements
 from ..labels import SEGMENTS
 from ._common import TABLE_CSS, money, percent, table_html
+
+if TYPE_CHECKING:
+    from .. import crosscheck
 
 _PERCENT_WORDS = ("率", "比例", "LPR", "偏差", "容差", "占比", "毛利率")
 
@@ -118,6 +121,8 @@ def case_list() -> HTML:
 
 def bank_statement_sample(case_id: str = "C01", rows: int = 10) -> HTML:
     """The first ``rows`` lines of a case's generated bank statement (amounts in 元 with two decimals)."""
+    from .. import documents  # each helper imports only the engine it shows
+
     table = documents.build_documents(casebook.load_case(case_id)).tables()["bank_transactions"].head(rows).copy()
     if "日期" in table:
         table["日期"] = pd.to_datetime(table["日期"]).dt.strftime("%Y-%m-%d %H:%M")
@@ -128,6 +133,8 @@ def bank_statement_sample(case_id: str = "C01", rows: int = 10) -> HTML:
 
 def check_table(results: list[crosscheck.CheckResult]) -> HTML:
     """Cross-check results as the crosscheck explorer shows them: values in their unit, deviations in %."""
+    from .. import crosscheck
+
     frame = crosscheck.to_frame(results)
 
     def value(column: str) -> Callable[[Any], str]:
@@ -167,12 +174,16 @@ def household_balance(case_id: str = "C01") -> HTML:
 def scorecard_overview(scorecard: str) -> HTML:
     """Every indicator of a scorecard with its maximum points and bands (``Scorecard.overview`` without the
     internal keys)."""
+    from .. import rating
+
     frame = rating.load_scorecard(scorecard).overview().reset_index(drop=True)
     return show_table(frame)
 
 
 def rating_breakdown(case_id: str, scorecard: str) -> HTML:
     """Points per indicator of a case on a card; the data source named in Chinese."""
+    from .. import rating
+
     frame = rating.rate(casebook.load_case(case_id), scorecard).breakdown.reset_index(drop=True)
     if "数据来源" in frame:
         frame["数据来源"] = [rating.source_info(s).label if isinstance(s, str) and s else "" for s in frame["数据来源"]]
@@ -181,6 +192,8 @@ def rating_breakdown(case_id: str, scorecard: str) -> HTML:
 
 def farmer_line_example(score: float, annual_disposable: float, net_worth: float) -> HTML:
     """The farmer card's grade for ``score`` and the initial credit line of that grade."""
+    from .. import rating, sizing
+
     grade = rating.load_scorecard("农户").grade_for(score).grade
     line = sizing.farmer_line(annual_disposable, net_worth, grade)
     return figures({f"{score:g} 分对应的等级": grade, "初步授信额度": float(line)})
@@ -188,12 +201,16 @@ def farmer_line_example(score: float, annual_disposable: float, net_worth: float
 
 def expert_vs_statistical() -> HTML:
     """AUC and KS of the expert card, the statistical card and the true model (three decimals)."""
+    from .. import rating
+
     table = rating.compare_expert_vs_statistical().table
     return HTML(TABLE_CSS + table_html(table, formatters={c: (lambda v: f"{v:.3f}") for c in table.columns}))
 
 
 def data_size_effect() -> HTML:
     """The statistical card's AUC against the training sample size."""
+    from .. import rating
+
     table = rating.data_size_effect()
     formatters: dict[str, Callable[[Any], str]] = {c: (lambda v: "—" if pd.isna(v) else f"{v:.3f}")
                                                    for c in table.columns if "AUC" in c or c in ("最低", "最高")}
