@@ -69,6 +69,7 @@ Examples
 --------
 >>> import tempfile
 >>> import microloan_sim as ml
+>>> from microloan_sim.gradebook import Gradebook, exam_variant
 >>> book = Gradebook(data_dir=tempfile.mkdtemp())
 >>> key = ml.exercises.get("ex01").expected(exam_variant("ex01", "学员-01", book.key))
 >>> first = book.submit("学员-01", "ex01", {"equity": "1"})
@@ -87,39 +88,106 @@ Examples
 from __future__ import annotations
 
 # Besides __all__, the constants, tables, protocols, ``_DEFAULT`` and ``_sign`` are importable from here
-# as they were from the single-module gradebook (the tests use the last two).
-from ._common import MAX_LEARNER_ID, normalize_learner_id, safe_file_name
-from .backup import BACKUP_FILE
-from .config import DB_FILE, KEY_FILE, course_key, data_dir, database_url
-from .database import manual_scores, metadata, submissions
-from .exam import exam_variant, is_exam_variant
-from .integrity import GradebookDamagedError
-from .policy import POLICY_FILE, AttemptRefused, GradingPolicy, PolicyBook, load_policies, policy_table
-from .receipts import (
-    RECEIPT_FORMAT,
-    RECEIPT_VERSION,
-    ImportedReceipt,
-    ImportSummary,
-    RejectedReceipt,
-    _sign,
-)
-from .records import Attempt, ExerciseLike, ItemLike, Registry, ResultLike, Submission
-from .recovery import RebuildReport, rebuild_gradebook
-from .reports import CHINESE_HEADERS, CORRECT_STATUSES, STATUS_LABELS
-from .store import (
-    _DEFAULT,
-    DOUBLE_SUBMIT_SECONDS,
-    Gradebook,
-    LearnerView,
-    Source,
-    attempt_status,
-    default_gradebook,
-    export,
-    import_receipts,
-    learner_report_html,
-    open_gradebook,
-    record_attempt,
-)
+# as they were from the single-module gradebook (the tests use the last two). They load on first use, so a form
+# that needs only the exam variant or the policy never imports SQLAlchemy while a class opens its pages.
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_LAZY = {
+    "MAX_LEARNER_ID": "_common",
+    "normalize_learner_id": "_common",
+    "safe_file_name": "_common",
+    "BACKUP_FILE": "backup",
+    "DB_FILE": "config",
+    "KEY_FILE": "config",
+    "course_key": "config",
+    "data_dir": "config",
+    "database_url": "config",
+    "manual_scores": "database",
+    "metadata": "database",
+    "submissions": "database",
+    "exam_variant": "exam",
+    "is_exam_variant": "exam",
+    "GradebookDamagedError": "integrity",
+    "POLICY_FILE": "policy",
+    "AttemptRefused": "policy",
+    "GradingPolicy": "policy",
+    "PolicyBook": "policy",
+    "load_policies": "policy",
+    "policy_table": "policy",
+    "RECEIPT_FORMAT": "receipts",
+    "RECEIPT_VERSION": "receipts",
+    "ImportedReceipt": "receipts",
+    "ImportSummary": "receipts",
+    "RejectedReceipt": "receipts",
+    "_sign": "receipts",
+    "Attempt": "records",
+    "ExerciseLike": "records",
+    "ItemLike": "records",
+    "Registry": "records",
+    "ResultLike": "records",
+    "Submission": "records",
+    "RebuildReport": "recovery",
+    "rebuild_gradebook": "recovery",
+    "CHINESE_HEADERS": "reports",
+    "CORRECT_STATUSES": "reports",
+    "STATUS_LABELS": "reports",
+    "_DEFAULT": "store",
+    "DOUBLE_SUBMIT_SECONDS": "store",
+    "Gradebook": "store",
+    "LearnerView": "store",
+    "Source": "store",
+    "attempt_status": "store",
+    "default_gradebook": "store",
+    "export": "store",
+    "import_receipts": "store",
+    "learner_report_html": "store",
+    "open_gradebook": "store",
+    "record_attempt": "store",
+}
+
+if TYPE_CHECKING:
+    from ._common import MAX_LEARNER_ID, normalize_learner_id, safe_file_name
+    from .backup import BACKUP_FILE
+    from .config import DB_FILE, KEY_FILE, course_key, data_dir, database_url
+    from .database import manual_scores, metadata, submissions
+    from .exam import exam_variant, is_exam_variant
+    from .integrity import GradebookDamagedError
+    from .policy import POLICY_FILE, AttemptRefused, GradingPolicy, PolicyBook, load_policies, policy_table
+    from .receipts import (
+        RECEIPT_FORMAT,
+        RECEIPT_VERSION,
+        ImportedReceipt,
+        ImportSummary,
+        RejectedReceipt,
+        _sign,
+    )
+    from .records import Attempt, ExerciseLike, ItemLike, Registry, ResultLike, Submission
+    from .recovery import RebuildReport, rebuild_gradebook
+    from .reports import CHINESE_HEADERS, CORRECT_STATUSES, STATUS_LABELS
+    from .store import (
+        _DEFAULT,
+        DOUBLE_SUBMIT_SECONDS,
+        Gradebook,
+        LearnerView,
+        Source,
+        attempt_status,
+        default_gradebook,
+        export,
+        import_receipts,
+        learner_report_html,
+        open_gradebook,
+        record_attempt,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "Attempt", "AttemptRefused", "Gradebook", "GradingPolicy", "PolicyBook", "attempt_status", "load_policies",

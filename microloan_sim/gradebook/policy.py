@@ -407,3 +407,18 @@ def policy_table(policies: Sequence[tuple[str, str, GradingPolicy]]) -> Any:
 
 
 PolicyLookup = Callable[[str], GradingPolicy]
+
+
+def policy_for(exercise_id: str) -> GradingPolicy:
+    """The policy of one exercise in this machine's data directory (package defaults + the instructor's file),
+    without opening the database: what a form shows before the learner is known.
+
+    Examples
+    --------
+    >>> policy_for("ex06").attempts >= 1
+    True
+    """
+    from .. import exercises
+    from .config import data_dir
+
+    return check_exercise_ids(load_policies(data_dir()), exercises.get).for_exercise(exercise_id)

@@ -51,6 +51,7 @@ from .policy import (
     check_exercise_ids,
     check_open,
     load_policies,
+    policy_for,
     uncounted_imports,
 )
 from .records import (
@@ -778,7 +779,7 @@ def record_attempt(learner_id: str, answers: dict[str, Any], result: ResultLike)
 def attempt_status(learner_id: str | None, exercise_id: str) -> tuple[int, GradingPolicy]:
     """For the exercise forms: how many attempts the learner has recorded (0 for ``None``) and the policy."""
     if learner_id is None:  # the rules only: no need to open the database
-        return 0, check_exercise_ids(load_policies(data_dir()), _default_registry().get).for_exercise(exercise_id)
+        return 0, policy_for(exercise_id)
     book = default_gradebook()
     return len(book.learner_attempts(learner_id, exercise_id)), book.policy(exercise_id)
 
