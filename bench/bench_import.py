@@ -24,6 +24,7 @@ import microloan_sim as ml  # noqa: E402
 from _report import report  # noqa: E402
 from microloan_sim.gradebook import Gradebook  # noqa: E402
 from microloan_sim.gradebook._common import _now  # noqa: E402
+from microloan_sim.gradebook.exam import exam_variant  # noqa: E402
 from microloan_sim.gradebook.receipts import _new_receipt, _receipt_path  # noqa: E402
 
 LEARNERS = 40
@@ -33,7 +34,8 @@ def write_receipts(folder: Path, count: int, key: bytes) -> None:
     """``count`` signed ex01 receipts: learner n's attempt k has k items right and one number off."""
     exercise = ml.exercises.get("ex01")
     learners = [f"学员-{n:02d}" for n in range(LEARNERS)]
-    keys = {learner: list(exercise.expected(learner).items()) for learner in learners}
+    variants = {learner: exam_variant("ex01", learner, key) for learner in learners}  # as the form grades them
+    keys = {learner: list(exercise.expected(variants[learner]).items()) for learner in learners}
     start = _now() - timedelta(days=1)
     for number in range(count):
         learner = learners[number % LEARNERS]
@@ -41,8 +43,8 @@ def write_receipts(folder: Path, count: int, key: bytes) -> None:
         right = number // LEARNERS % len(items)
         answers = {item: f"{value:.2f}" for item, value in items[:right]}
         answers[items[right][0]] = f"{items[right][1] * 1.5 + number:.2f}"  # wrong, and unique per attempt
-        result = exercise.grade(answers, learner) if number < LEARNERS else None
-        receipt = _new_receipt(learner, result or _Claimed(learner, exercise), answers,
+        result = exercise.grade(answers, variants[learner]) if number < LEARNERS else None
+        receipt = _new_receipt(learner, result or _Claimed(variants[learner], exercise), answers,
                                start + timedelta(seconds=number), key)
         path = _receipt_path(folder, receipt)
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,11 +52,11 @@ def write_receipts(folder: Path, count: int, key: bytes) -> None:
 
 
 class _Claimed:
-    """What a dashboard claims (the import re-grades anyway): the learner's variant, a score of 0."""
+    """What a dashboard claims (the import re-grades anyway): the learner's exam variant, a score of 0."""
 
-    def __init__(self, learner: str, exercise: ml.exercises.Exercise) -> None:
+    def __init__(self, variant: int, exercise: ml.exercises.Exercise) -> None:
         self.exercise_id = exercise.id
-        self.variant = ml.casebook.seed_for(learner)
+        self.variant = variant
         self.score = 0.0
         self.max_score = sum(item.points for item in exercise.items)
         self.items: list[object] = []
