@@ -5,6 +5,7 @@ import json
 import platform
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -24,3 +25,18 @@ def report(name: str, rows: list[dict[str, object]]) -> None:
 
 def _fmt(value: object) -> str:
     return f"{value:.4g}" if isinstance(value, float) else str(value)
+
+
+def memory_mib(processes: list[Any]) -> tuple[float, float]:
+    """Total RSS and PSS (MiB) of ``processes`` (psutil.Process); a process that is gone counts 0."""
+    import psutil
+
+    rss = pss = 0.0
+    for process in processes:
+        try:
+            info = process.memory_full_info()
+        except psutil.Error:
+            continue
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+    return rss / 2**20, pss / 2**20

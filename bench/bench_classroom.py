@@ -60,7 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import report  # noqa: E402
+from _report import memory_mib, report  # noqa: E402
 from tests.browser_support import render_url, voila_server  # noqa: E402
 
 NOTEBOOKS = {
@@ -138,18 +138,6 @@ def kernels(server: psutil.Process) -> list[psutil.Process]:
         except psutil.Error:
             continue
     return found
-
-
-def memory_mib(processes: list[psutil.Process]) -> tuple[float, float]:
-    rss = pss = 0.0
-    for process in processes:
-        try:
-            info = process.memory_full_info()
-        except psutil.Error:
-            continue
-        rss += info.rss
-        pss += getattr(info, "pss", info.rss)
-    return rss / 2**20, pss / 2**20
 
 
 def cpu_seconds(processes: list[psutil.Process]) -> float:

@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _report import report  # noqa: E402
+from _report import memory_mib, report  # noqa: E402
 
 from microloan_sim.cli import classroom_setup  # noqa: E402
 from tests.browser_support import free_port  # noqa: E402
@@ -99,18 +99,6 @@ def is_server(process: psutil.Process) -> bool:
         return process.cmdline()[1:3] == ["-m", "jupyterhub.singleuser"]
     except psutil.Error:
         return False
-
-
-def memory_mib(processes: list[psutil.Process]) -> tuple[float, float]:
-    rss = pss = 0.0
-    for process in processes:
-        try:
-            info = process.memory_full_info()
-        except psutil.Error:
-            continue
-        rss += info.rss
-        pss += getattr(info, "pss", info.rss)
-    return rss / 2**20, pss / 2**20
 
 
 def start_hub(folder: Path, learners: int, blank: Path) -> tuple[subprocess.Popen[bytes], str, list[Path], Any]:

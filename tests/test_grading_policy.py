@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any
 
 import ipywidgets as widgets
 import pytest
@@ -26,6 +25,7 @@ from microloan_sim.gradebook import store as store_module
 from microloan_sim.gradebook.policy import deadline_text, next_attempt_text, policy_line, refusal
 
 from .test_gradebook import FakeExercise, FakeRegistry
+from .test_gradebook_safety import find, shown
 
 BEIJING = timezone(timedelta(hours=8))
 
@@ -35,20 +35,6 @@ def write_policy(folder: Path, text: str) -> Path:
     path = folder / "grading_policy.yaml"
     path.write_text(text, encoding="utf-8")
     return path
-
-
-def find(widget: widgets.Widget, css: str) -> Any:
-    if css in getattr(widget, "_dom_classes", ()):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = find(child, css)
-        if found is not None:
-            return found
-    return None
-
-
-def shown(output: widgets.Output) -> str:
-    return "".join(str(item["data"].get("text/html", "")) for item in output.outputs)
 
 
 def row_of(page: str, label: str) -> str:
