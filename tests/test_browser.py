@@ -126,12 +126,16 @@ def test_sizing_calculator_binding_constraint_moves(voila: str, page) -> None:  
     binding = page.locator(".ml-binding").first
     binding.wait_for(timeout=90_000)
     before = binding.get_attribute("data-binding")
-    assert before == "capacity"                                     # C01: repayment capacity binds
-    # 先息后本: the principal falls due at maturity, so the capacity comes from the projected cash and another
-    # limit binds on this page
-    page.locator(".ml-sizing-method select").first.select_option(label="先息后本")
-    page.wait_for_function("b => document.querySelector('.ml-binding').dataset.binding !== b", arg=before)
-    assert binding.get_attribute("data-binding") != before
+    assert before == "capacity"                                     # C01: repayment capacity binds (56,900)
+    # asking for 20,000, below every limit, makes the request itself the binding constraint (test_sizing's
+    # calculator test: amount 20,000 → request). (先息后本 does not move it for C01: capacity from the projected
+    # cash, 35,500, still binds, which is why this test no longer switches the method.)
+    amount = page.locator(".ml-sizing-amount input").first
+    amount.fill("20000")
+    amount.press("Enter")
+    page.wait_for_function("() => document.querySelector('.ml-binding').dataset.binding === 'request'",
+                           timeout=90_000)
+    assert binding.get_attribute("data-binding") == "request" and "20,000" in binding.inner_text()
     assert "Traceback" not in page.content()
 
 
