@@ -19,16 +19,7 @@ def _product_set(case: casebook.Case) -> tuple[list[Any], Any, float]:
     rng = np.random.default_rng(case.variant if case.variant is not None else 0)
     chosen = [products.get(pid) for pid in rng.choice(spec.pool, size=4, replace=False)]
     principal = float(rng.integers(5, 16) * 10_000)
-    index = int(rng.integers(0, 4))
-    # The product to compute is this branch's own version of a catalogue product: its rate and one-off fee are
-    # drawn from the seed too (teaching fiction), so the catalogue comparators of 05a-05c, which show the
-    # catalogue's terms, never show the learner's answer (tests/test_exam_variants.py).
-    base = chosen[index]
-    change = float(rng.choice([-0.006, -0.004, -0.002, 0.002, 0.004, 0.006]))
-    rate = 0.0 if base.rate == 0 else round(max(0.01, base.rate + change), 4)  # a "0 利息" product stays at 0
-    fee = round(base.upfront_fee + float(rng.choice([0.005, 0.01, 0.015, 0.02])), 4)
-    chosen[index] = base.model_copy(update={"rate": rate, "rate_quote": "", "upfront_fee": fee})
-    return chosen, chosen[index], principal
+    return chosen, chosen[int(rng.integers(0, 4))], principal
 
 
 @exercise_briefing("ex05")
@@ -37,8 +28,8 @@ def _products_briefing(case: casebook.Case) -> Briefing:
 
     chosen, target, principal = _product_set(case)
     terms = {p.name: products.product_terms(p) for p in chosen}
-    note = (f"借款金额 {principal:,.0f} 元，期限按各产品条款。指定产品：{target.name}（本行版本：利率和一次性"
-            "手续费与产品目录不同，以下表为准）。（产品条款为示例参数。）")
+    note = (f"借款金额 {principal:,.0f} 元，期限按各产品条款。指定产品：{target.name}。"
+            "（产品条款为示例参数。）")
     return Briefing(note, terms)
 
 
