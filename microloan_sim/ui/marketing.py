@@ -346,6 +346,8 @@ def village_rating_explorer() -> widgets.VBox:
         cells = marketing.make_county(_seed(learner)).cells
         rows = cells[cells["type"] == "village"]
         village.options = [(str(r.label), int(r.cell)) for r in rows.itertuples()]
+        if village.options and village.value is None:  # new options may leave nothing picked: take the first
+            village.index = 0
 
     @safe(output)
     def refresh(_change: object = None) -> None:
