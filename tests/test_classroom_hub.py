@@ -104,6 +104,14 @@ def log_in(browser: Any, base: str, username: str) -> Any:
     return page
 
 
+def wait_for_a_free_place(request: Any, base: str, user: str) -> None:
+    """Earlier tests leave pages open without closing them (contexts closed, no unload); those kernels go by culling
+    (90 s idle). Wait until ``user`` holds fewer pages than the cap, as a learner would after closing tabs."""
+    start = time.monotonic()
+    while len(request.get(f"{base}user/{user}/api/kernels").json()) >= CAP and time.monotonic() - start < 180:
+        time.sleep(2)
+
+
 def open_ex01(page: Any, base: str) -> str:
     page.goto(f"{base}hub/user-redirect/voila/render/{EX01}")
     page.locator(".ml-identity").first.wait_for()
@@ -210,11 +218,7 @@ def test_a_closed_page_frees_its_kernel_under_the_hub_too(hub: dict[str, Any], b
     base = hub["base"]
     page = log_in(browser, base, "learner01")
     request = page.context.request
-    # The earlier tests left learner01's pages open without closing them (contexts closed, no unload): those
-    # kernels go by culling. Wait for a free place under the cap, as a learner would after closing tabs.
-    start = time.monotonic()
-    while len(request.get(f"{base}user/learner01/api/kernels").json()) >= CAP and time.monotonic() - start < 180:
-        time.sleep(2)
+    wait_for_a_free_place(request, base, "learner01")
     kernel = open_ex01(page, base)
     own = f"{base}user/learner01/api/kernels/{kernel}"
     assert request.get(own).status == 200
@@ -273,6 +277,7 @@ def test_one_login_holds_at_most_the_cap_of_pages(hub: dict[str, Any], browser: 
     assert request.get(page_url).status == 200
     # the cap is per login: another learner still opens pages
     other = log_in(browser, base, "learner02")
+    wait_for_a_free_place(other.context.request, base, "learner02")
     assert other.context.request.get(f"{base}user/learner02/voila/render/course/00_导学.ipynb").status == 200
     other.context.close()
     for kernel in kernels():
