@@ -217,6 +217,27 @@ def test_ex05_key_against_independent_cash_flows() -> None:
         by_nominal = min(chosen, key=lambda p: p.rate).name
         assert key["nominal_misleading"] == ("是" if by_nominal == key["cheapest"] else "否")
         assert exercise.briefing(variant).note.count(target.name) == 1
+        catalogue = ml.products.get(target.id)  # the branch's own version: a higher one-off fee than the catalogue
+        assert target.upfront_fee >= catalogue.upfront_fee + 0.005 - 1e-9 and abs(target.rate - catalogue.rate) <= 0.006 + 1e-9
+
+
+def test_ex05_branch_version_never_shows_as_a_catalogue_product() -> None:
+    """The product to compute is the branch's own version; its IRR, written to 0.01 个百分点 as 05a–05c write rates,
+    is never that of a catalogue product at the learner's principal (own term or 12 months), so a comparator's
+    table cannot be read as the answer. The target's cost computed here from its cash flows, not from the key."""
+    from microloan_sim.exercises import _product_set
+
+    exercise = ml.exercises.get("ex05")
+    catalogue = list(ml.products.load_catalogue().values())
+    costs: dict[float, list[float]] = {}
+    for variant in range(40):
+        chosen, target, principal = _product_set(exercise.case(variant))
+        if principal not in costs:
+            costs[principal] = [*ml.products.compare(catalogue, principal)["年化利率（IRR）"],   # as the screens show
+                                *ml.products.compare(catalogue, principal, 12)["年化利率（IRR）"]]
+        irr = _independent_cost(target, principal)[0]
+        shown = {round(100 * value, 2) for value in costs[principal]}
+        assert round(100 * irr, 2) not in shown, (variant, target.name, irr)
 
 
 def test_ex06_decision_follows_the_rule_and_reasoning_goes_to_the_instructor() -> None:

@@ -1,12 +1,31 @@
 """Answer keys for ex05 (products by true cost) and ex06 (credit decision), and ex06's consequence played forward."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from .. import casebook, statements
 from ..errors import InputError
 from .core import Briefing, _spec, get, parse_answer, exercise_briefing, expected_answers
+
+
+#: How far (as a fraction) the branch version's IRR stays from every catalogue product's: more than 0.02 个百分点,
+#: so written to 0.01 个百分点 (as 05a–05c write rates) the two never look the same.
+_DISTINCT_IRR = 0.0002
+
+
+@functools.lru_cache(maxsize=16)
+def _catalogue_irrs(principal: float) -> Any:
+    """Every catalogue product's IRR for ``principal``, at its own term and at 12 months (the terms the 05a–05c
+    comparators use), as one array."""
+    import numpy as np
+
+    from .. import products
+
+    catalogue = list(products.load_catalogue().values())
+    return np.concatenate([products.compare(catalogue, principal)["年化利率（IRR）"].to_numpy(dtype=float),
+                           products.compare(catalogue, principal, 12)["年化利率（IRR）"].to_numpy(dtype=float)])
 
 
 def _product_set(case: casebook.Case) -> tuple[list[Any], Any, float]:
@@ -19,7 +38,22 @@ def _product_set(case: casebook.Case) -> tuple[list[Any], Any, float]:
     rng = np.random.default_rng(case.variant if case.variant is not None else 0)
     chosen = [products.get(pid) for pid in rng.choice(spec.pool, size=4, replace=False)]
     principal = float(rng.integers(5, 16) * 10_000)
-    return chosen, chosen[int(rng.integers(0, 4))], principal
+    index = int(rng.integers(0, 4))
+    # The product to compute is this branch's own version of a catalogue product: its rate and one-off fee are
+    # drawn from the seed too (teaching fiction), so the catalogue comparators of 05a-05c, which show the
+    # catalogue's terms, never show the learner's answer (tests/test_exam_variants.py).
+    base = chosen[index]
+    catalogue_costs = _catalogue_irrs(principal)
+    for _ in range(20):   # a draw whose IRR shows as a catalogue product's (to 0.01 个百分点) is drawn again
+        change = float(rng.choice([-0.006, -0.004, -0.002, 0.002, 0.004, 0.006]))
+        rate = 0.0 if base.rate == 0 else round(max(0.01, base.rate + change), 4)  # a "0 利息" product stays at 0
+        fee = round(base.upfront_fee + float(rng.choice([0.005, 0.01, 0.015, 0.02])), 4)
+        branch = base.model_copy(update={"rate": rate, "rate_quote": "", "upfront_fee": fee})
+        irr = float(products.compare([branch], principal)["年化利率（IRR）"].iloc[0])
+        if not np.any(np.abs(catalogue_costs - irr) <= _DISTINCT_IRR):
+            break
+    chosen[index] = branch
+    return chosen, chosen[index], principal
 
 
 @exercise_briefing("ex05")
@@ -28,8 +62,8 @@ def _products_briefing(case: casebook.Case) -> Briefing:
 
     chosen, target, principal = _product_set(case)
     terms = {p.name: products.product_terms(p) for p in chosen}
-    note = (f"借款金额 {principal:,.0f} 元，期限按各产品条款。指定产品：{target.name}。"
-            "（产品条款为示例参数。）")
+    note = (f"借款金额 {principal:,.0f} 元，期限按各产品条款。指定产品：{target.name}（本行版本：利率和一次性"
+            "手续费与产品目录不同，以下表为准）。（产品条款为示例参数。）")
     return Briefing(note, terms)
 
 
