@@ -485,8 +485,18 @@ _SALES_LINKED = ("revenue", "cost_of_goods_sold", "accounts_receivable", "invent
 def make_variant(case: Case, seed: int) -> Case:
     """A consistent variant of ``case``: business volume, margin, costs and household figures are rescaled.
 
-    All statements are derived from the rescaled records, so every identity still holds. The opening
-    cash is raised where needed so that the cash balance never falls below zero.
+    The household's debts (the opening balance, each listed debt and the instalments on them) are rescaled
+    together, so the loan schedule keeps its rate and the debt list still adds up to the balance sheet. All
+    statements are derived from the rescaled records, so every identity still holds. The opening cash is raised
+    where needed so that the cash balance never falls below zero.
+
+    Examples
+    --------
+    >>> standard, variant = load_case("C06"), make_variant(load_case("C06"), 5)
+    >>> variant.opening.household_liabilities != standard.opening.household_liabilities
+    True
+    >>> sum(i.value for i in variant.household.liabilities) == variant.opening.household_liabilities
+    True
     """
     rng = np.random.default_rng(seed)
     records = case.records.copy()
@@ -507,6 +517,9 @@ def make_variant(case: Case, seed: int) -> Case:
     records["other_income"] *= scale_other_income
     records["capex"] *= scale_assets
     records["appreciation"] *= scale_assets
+    scale_debts = rng.uniform(0.85, 1.2)   # drawn last, so the draws above give the same numbers as before
+    records["private_loan_interest"] *= scale_debts
+    records["private_loan_principal"] *= scale_debts
     records = records.round(0)
 
     opening = case.opening.model_copy(update={
@@ -517,9 +530,19 @@ def make_variant(case: Case, seed: int) -> Case:
         "advances_received": round(case.opening.advances_received * scale_sales),
         "fixed_assets": round(case.opening.fixed_assets * scale_assets),
     })
-    variant = replace(case, records=records, opening=opening, variant=seed)
+    household = _scale_household_debts(case.household, scale_debts)
+    opening = opening.model_copy(update={
+        "household_liabilities": (sum(i.value for i in household.liabilities) if household.liabilities
+                                  else round(case.opening.household_liabilities * scale_debts))})
+    variant = replace(case, records=records, opening=opening, household=household, variant=seed)
     variant = _keep_cash_non_negative(variant)
     return variant
+
+
+def _scale_household_debts(household: Household, factor: float) -> Household:
+    """Each listed household debt × ``factor``, rounded to 元."""
+    debts = [item.model_copy(update={"value": float(round(item.value * factor))}) for item in household.liabilities]
+    return household.model_copy(update={"liabilities": debts})
 
 
 def _keep_cash_non_negative(case: Case) -> Case:

@@ -131,7 +131,7 @@ def test_a_salaried_borrower_is_asked_household_figures_not_sales() -> None:
 
 
 # C06 by hand from the canonical case files (casebook/C06_工薪消费): the household liabilities fall from
-# 616,400 (opening balance sheet) to 603,530 at the visit (负债清单: 585,906 + 17,624 for variant 5, same total);
+# 616,400 (opening balance sheet) to 603,530 at the visit (a variant rescales the debts: 581,786 + 17,500 for variant 5);
 # so 12,870 元 of principal was repaid.
 def test_c06_principal_repaid_by_hand() -> None:
     docs = officer_documents(ml.casebook.load_case("C06"))

@@ -297,33 +297,20 @@ def numbers_shown(texts: list[str]) -> np.ndarray:
     return np.unique(np.asarray(rows, dtype=float).reshape(-1, 2), axis=0)
 
 
-_STANDARD_KEYS: dict[tuple[str, str], dict[str, Any]] = {}
-
-
-def standard_key(exercise: Any, case_id: str) -> dict[str, Any]:
-    if (exercise.id, case_id) not in _STANDARD_KEYS:
-        _STANDARD_KEYS[(exercise.id, case_id)] = exercise.compute(ml.casebook.load_case(case_id))
-    return _STANDARD_KEYS[(exercise.id, case_id)]
-
-
 def graded_numbers(learner: str, variant_of: Callable[[str, str], Any]) -> list[tuple[str, str, float, float]]:
     """(exercise, item, key value, abs tolerance) of the learner's numeric answers in every registered exercise
     (ex01–ex09 and any later one) that have at least 4 significant digits (1, 0 or 100,000 on a screen is no
-    clue) and differ from the same item in the standard case of the same borrower (a number no variant changes,
-    such as the salaried C06 household's debts, is in the case file every learner reads; it is no variant's
-    secret)."""
+    clue). Every one counts, including a number that could be the same in every variant (none is today: the
+    variants rescale the household's debts too)."""
     found = []
     for exercise in ml.exercises.all_exercises():
         variant = variant_of(exercise.id, learner)
         key = exercise.expected(variant)
-        standard = standard_key(exercise, exercise.case_id(variant))
         for item in exercise.items:
             value = key.get(item.id)
             if item.kind not in ("money", "number", "ratio") or value is None:
                 continue
             if significant_digits(f"{abs(float(value)):.9f}".rstrip("0").rstrip(".")) < 4:
-                continue
-            if standard.get(item.id) is not None and abs(float(standard[item.id]) - float(value)) <= 1e-9:
                 continue
             found.append((exercise.id, item.id, float(value), item.abs_tolerance))
     return found
