@@ -129,15 +129,26 @@ def voila_process(base: str) -> psutil.Process:
     raise RuntimeError("no process listens on the Voila port")
 
 
-def kernels(server: psutil.Process) -> list[psutil.Process]:
+def children_running(server: psutil.Process, text: str, recursive: bool = True) -> list[psutil.Process]:
+    """The server's child processes whose command line (or process title) contains ``text``."""
     found = []
-    for child in server.children(recursive=True):
+    for child in server.children(recursive=recursive):
         try:
-            if any("ipykernel" in part for part in child.cmdline()):
+            if any(text in part for part in child.cmdline()):
                 found.append(child)
         except psutil.Error:
             continue
     return found
+
+
+def kernels(server: psutil.Process) -> list[psutil.Process]:
+    """The kernels under the server (a forked kernel's process title starts ``ipykernel_launcher``)."""
+    return children_running(server, "ipykernel")
+
+
+def fork_servers(server: psutil.Process) -> list[psutil.Process]:
+    """The server's fork server (microloan_sim.kernel_fork), whose memory and CPU the forked kernels share."""
+    return children_running(server, "microloan_sim.kernel_fork", recursive=False)
 
 
 def cpu_seconds(processes: list[psutil.Process]) -> float:
@@ -191,14 +202,14 @@ def run_class(base: str, server: psutil.Process, notebook: str, learners: int, s
         learner.open(url)
 
     threads = [threading.Thread(target=arrive, args=(i, learner)) for i, learner in enumerate(crowd)]
-    server_cpu = cpu_seconds([server])
+    server_cpu = cpu_seconds([server, *fork_servers(server)])
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    server_cpu = cpu_seconds([server]) - server_cpu
+    server_cpu = cpu_seconds([server, *fork_servers(server)]) - server_cpu
     open_kernels = kernels(server)
-    rss, pss = memory_mib(open_kernels)
+    rss, pss = memory_mib(open_kernels + fork_servers(server))   # the fork server's pages are the kernels' too
     kernel_cpu = cpu_seconds(open_kernels)  # a refilled warm pool's kernels included
     times = sorted(learner.seconds for learner in crowd if not math.isnan(learner.seconds))
     failed = [learner for learner in crowd if learner.error or learner.views < expected_views]
@@ -221,15 +232,19 @@ def run_class(base: str, server: psutil.Process, notebook: str, learners: int, s
     }
 
 
-def measure(base: str, notebook: str, name: str, learners: int, spread: float, pool: int) -> list[dict[str, Any]]:
+def measure(base: str, notebook: str, name: str, learners: int, spread: float, pool: int,
+            kernels_kind: str = "forked") -> list[dict[str, Any]]:
     """The single learner, then the burst and the arrival, of one notebook on the server at ``base``."""
     server = voila_process(base)
+    deadline = time.monotonic() + 60
+    while kernels_kind == "forked" and not fork_servers(server) and time.monotonic() < deadline:
+        time.sleep(0.2)   # the fork server starts with Voila
     if pool:
         wait_for_pool(server, pool)
     alone = Learner(base)
-    server_cpu = cpu_seconds([server])
+    server_cpu = cpu_seconds([server, *fork_servers(server)])
     alone.open(render_url(base, notebook))  # a single learner on a quiet server: the reference page
-    server_cpu = cpu_seconds([server]) - server_cpu
+    server_cpu = cpu_seconds([server, *fork_servers(server)]) - server_cpu
     single_rss, _ = memory_mib(kernels(server))
     own = [k for k in kernels(server) if any(alone.kernel_id and alone.kernel_id in part for part in k.cmdline())]
     single_cpu = cpu_seconds(own) + server_cpu  # the page's kernel from its start, and the server's share
@@ -242,7 +257,8 @@ def measure(base: str, notebook: str, name: str, learners: int, spread: float, p
         if pool:
             wait_for_pool(server, pool)
         result = run_class(base, server, notebook, learners, pause, alone.views, pool)
-        rows.append({"notebook": name, "pattern": pattern, "pool": pool, "learners": learners,
+        rows.append({"notebook": name, "kernels": kernels_kind if name != "blank" else "plain",
+                     "pattern": pattern, "pool": pool, "learners": learners,
                      "single_s": alone.seconds, "single_cpu_s": single_cpu, "single_rss_mib": single_rss,
                      **result})
         print(rows[-1], flush=True)
@@ -256,6 +272,8 @@ def main() -> None:
     parser.add_argument("--notebooks", default=",".join(NOTEBOOKS), help="comma-separated: " + ",".join(NOTEBOOKS))
     parser.add_argument("--warm", type=int, default=0, metavar="N",
                         help="also serve each dashboard with a warm pool of N kernels (0: no warm runs)")
+    parser.add_argument("--plain", action="store_true",
+                        help="also serve the dashboards with kernels started the usual way (no fork server)")
     parser.add_argument("--warm-notebooks", default="", help="the dashboards served warm (default: all chosen)")
     args = parser.parse_args()
     chosen = [name.strip() for name in args.notebooks.split(",") if name.strip()]
@@ -267,6 +285,11 @@ def main() -> None:
     with voila_server(ROOT, extra=blank, max_kernels_per_client=0) as base:
         for name in chosen:
             rows += measure(base, NOTEBOOKS[name], name, args.learners, args.spread, 0)
+    if args.plain:   # the same dashboards with every kernel started the usual way (before the fork server)
+        with voila_server(ROOT, extra=blank, max_kernels_per_client=0, fork_kernels=False) as base:
+            for name in chosen:
+                if name != "blank":
+                    rows += measure(base, NOTEBOOKS[name], name, args.learners, args.spread, 0, "plain")
     if args.warm:
         warmed = [name.strip() for name in args.warm_notebooks.split(",") if name.strip()] or chosen
         for name in warmed:
@@ -281,6 +304,7 @@ def main() -> None:
         row["single_vs_blank"] = row["single_s"] / same["single_s"]
         row["cpu_vs_blank"] = row["cpu_per_learner_s"] / same["cpu_per_learner_s"]
         row["rss_vs_blank"] = row["rss_per_learner_mib"] / same["rss_per_learner_mib"]
+        row["pss_vs_blank"] = row["pss_per_learner_mib"] / same["pss_per_learner_mib"]
         row["failure_reasons"] = "; ".join(row["failure_reasons"]) or "-"
     report("classroom", rows)
 

@@ -99,7 +99,8 @@ def _check_culling(cull_idle_timeout: int, cull_interval: int) -> None:
 def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "127.0.0.1",
                   cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
                   max_kernels_per_client: int = MAX_KERNELS_PER_CLIENT,
-                  allowed_hosts: Sequence[str] = (), warm: Mapping[str, int] | None = None) -> list[str]:
+                  allowed_hosts: Sequence[str] = (), warm: Mapping[str, int] | None = None,
+                  fork_kernels: bool = True) -> list[str]:
     """The Voila command line used by ``microloan serve`` and by the tests.
 
     Voila runs as :mod:`microloan_sim.voila_app`: Voila itself, plus a ``Host`` header check against DNS
@@ -119,6 +120,10 @@ def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "12
     ``IOPUB_TIMEOUT`` seconds under a burst of learners before a page gives up, and kernels talk over unix
     sockets instead of loopback TCP ports (no "Address already in use" under a burst, not reachable from
     other users' processes through a port).
+
+    With ``fork_kernels`` (the default, on Linux and macOS), a course notebook's kernel is forked from one
+    process that has already imported the course (:mod:`microloan_sim.kernel_fork`): it starts in
+    milliseconds and shares the imported libraries' memory with the other kernels.
 
     >>> cmd = voila_command(Path("course"), 8866, cull_idle_timeout=15, cull_interval=5)
     >>> "--MappingKernelManager.cull_idle_timeout=15" in cmd and "--MappingKernelManager.cull_connected=False" in cmd
@@ -140,6 +145,10 @@ def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "12
     ]
     if os.name == "posix":  # zmq has no ipc transport on Windows
         command += ["--KernelManager.transport=ipc", f"--Voila.connection_dir_root={_short_runtime_dir()}"]
+        if fork_kernels:
+            from .kernel_fork import FORK_PROVISIONER
+
+            command.append(f"--KernelProvisionerFactory.default_provisioner_name={FORK_PROVISIONER}")
     if warm:
         pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
         pools.update({notebook: {"pool_size": int(size)} for notebook, size in warm.items()})

@@ -12,8 +12,9 @@
   0 for no cap): one more page is refused with a Chinese message until the client closes one. Pages
   still starting count too, so a burst from one address cannot slip past the cap.
 
-Both answer with a short Chinese page. Nothing here imports the rest of the package: the module sits on the
-``cli`` rung of the layer ladder and is only ever started as its own process.
+Both answer with a short Chinese page. With ``--KernelProvisionerFactory.default_provisioner_name=microloan-fork``
+it also starts the fork server of :mod:`microloan_sim.kernel_fork` at start-up. Nothing else here imports the
+rest of the package: the module is only ever started as its own process.
 
 Examples
 --------
@@ -185,6 +186,10 @@ class MicroloanVoila(Voila):
         self.app.max_kernels_per_client = self.max_kernels_per_client
         self.app.settings.update(self.tornado_settings)
         self.app.add_handlers(".*$", self.init_handlers())
+        from .kernel_fork import FORK_PROVISIONER, start_fork_server_in_background
+
+        if self.config.get("KernelProvisionerFactory", {}).get("default_provisioner_name") == FORK_PROVISIONER:
+            start_fork_server_in_background()   # the course's imports done before the first learner comes
         self.listen()
 
 

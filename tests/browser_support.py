@@ -4,6 +4,7 @@ Used by the browser tests and by bench/bench_dashboards.py.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -73,11 +74,13 @@ def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool
                 time.sleep(0.3)
         yield base
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):   # a test may have killed the whole group already
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=5)
         if log:
             sink.close()  # type: ignore[union-attr]

@@ -1,0 +1,335 @@
+"""Course kernels forked from one process that has already imported the course (``microloan serve``).
+
+Each page of a class gets a kernel of its own. Started the usual way, every kernel imports Python, ipykernel,
+numpy, pandas, matplotlib and the course package again: about a second of CPU and 100 MiB of private memory
+per learner, identical in every kernel. Here one *fork server* imports them once, and each course kernel is a
+``fork()`` of it: the kernel starts with everything imported, and the imported pages stay shared between the
+kernels (copy-on-write) until a kernel writes to them.
+
+* :class:`ForkingProvisioner` is a jupyter_client kernel provisioner (entry point ``microloan-fork``). For a
+  notebook of the course (in ``course/``, ``exercises/``, ``casebook/``, ``instructor/``) it asks the fork server
+  for a kernel; for any other notebook, or when the fork server cannot be reached, it starts the kernel as
+  jupyter_client always does, so a notebook never fails because of the fork server.
+* The fork server (``python -m microloan_sim.kernel_fork SOCKET``) is started by the first course kernel of a
+  Voila server, listens on a Unix socket in a private folder (0700), and stops when that server stops. A forked
+  kernel gets its own session and process group, the environment and folder the server asked for, and the
+  process title ``ipykernel_launcher -f <connection file> (microloan fork)``. It ends when the Voila server
+  is gone, as any kernel does, and outlives a fork server that died: an open page keeps working, and the next
+  kernel starts a new fork server.
+
+Only ``microloan serve`` uses it (``voila_command(fork_kernels=True)``). Learner servers behind JupyterHub start
+kernels the usual way: each learner has a server of their own, so a fork server per learner would hold more
+memory than it saves.
+
+Examples
+--------
+>>> ipykernel_arguments(["/usr/bin/python3", "-m", "ipykernel_launcher", "-f", "/run/k.json"])
+['-f', '/run/k.json']
+>>> ipykernel_arguments(["/usr/bin/R", "--slave"]) is None
+True
+>>> is_course_folder("/srv/microloan/course"), is_course_folder("/srv/microloan/bench")
+(True, False)
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import importlib
+import json
+import os
+import pathlib
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from typing import Any
+
+from jupyter_client.connect import KernelConnectionInfo
+from jupyter_client.provisioning import LocalProvisioner
+
+#: The provisioner's entry point name (pyproject.toml), given to Voila as its default provisioner.
+FORK_PROVISIONER = "microloan-fork"
+#: What the fork server imports before it forks: the kernel itself, the libraries every course page uses, and
+#: the course package with its widgets and charts.
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipywidgets", "numpy", "pandas", "matplotlib.figure",
+           "matplotlib.backends.backend_agg", "matplotlib_inline.backend_inline", "microloan_sim",
+           "microloan_sim.ui", "microloan_sim.plotting")
+#: The served folders whose notebooks get a forked kernel.
+COURSE_FOLDERS = ("course", "exercises", "casebook", "instructor")
+#: Seconds the first course kernel waits for a new fork server to import everything and listen.
+START_TIMEOUT = 60.0
+
+
+def ipykernel_arguments(cmd: list[str]) -> list[str] | None:
+    """The IPKernelApp arguments of a ``python -m ipykernel_launcher ...`` command, or ``None`` for another
+    kind of kernel (which the fork server cannot run)."""
+    if len(cmd) >= 3 and cmd[1] == "-m" and cmd[2] in ("ipykernel_launcher", "ipykernel") and "python" in \
+            pathlib.Path(cmd[0]).name:
+        return list(cmd[3:])
+    return None
+
+
+def is_course_folder(cwd: str) -> bool:
+    """Whether a kernel starts in a folder of the course (Voila starts a notebook's kernel in its folder)."""
+    return pathlib.PurePath(cwd).name in COURSE_FOLDERS
+
+
+# --------------------------------------------------------------------------- the fork server (its own process)
+
+def _end_with(pid: int) -> None:
+    """Stop this process (SIGTERM to itself, so the kernel shuts down as usual) once ``pid`` is gone."""
+    def watch() -> None:
+        while True:
+            time.sleep(2.0)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(5.0)
+                os._exit(1)
+            except PermissionError:
+                continue
+
+    if pid > 1:
+        threading.Thread(target=watch, name="microloan-parent-watch", daemon=True).start()
+
+
+def _run_kernel(request: dict[str, Any]) -> None:
+    """In the forked child: become the kernel the server asked for; never returns."""
+    code = 0
+    try:
+        with contextlib.suppress(Exception):   # before the environment is replaced: it finds argv's memory there
+            import setproctitle
+
+            setproctitle.setproctitle(" ".join(["ipykernel_launcher", *request["arguments"], "(microloan fork)"]))
+        os.setsid()
+        os.environ.clear()
+        os.environ.update(request["env"])
+        os.chdir(request["cwd"])
+        # ipykernel's own watch compares the parent pid, which is the fork server's; the kernel instead ends when
+        # the Voila server is gone, and outlives a fork server that died (an open page keeps working)
+        _end_with(int(request["env"].get("JPY_PARENT_PID") or 0))
+        arguments = [*request["arguments"], "--IPKernelApp.parent_handle=0"]
+        import matplotlib
+
+        # matplotlib was imported before the kernel set its default backend; a notebook that uses pyplot
+        # gets the kernel's inline backend, as in a kernel started the usual way
+        matplotlib.rcParams["backend"] = os.environ.get("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        sys.argv = ["ipykernel_launcher", *arguments]
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=arguments)
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 1
+    except BaseException:   # noqa: BLE001 - the kernel's own log has the details; the server sees it end
+        import traceback
+
+        traceback.print_exc()
+        code = 1
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+
+
+#: Modules of the package a page never imports (servers, command line, deployment).
+_NOT_IN_PAGES = ("microloan_sim.cli", "microloan_sim.classroom", "microloan_sim.deploy", "microloan_sim.hub_auth",
+                 "microloan_sim.voila_app", "microloan_sim.serving", "microloan_sim.kernel_fork")
+
+
+def _import_the_course() -> None:
+    """Import every module of the package a page may use (the package itself loads them on first use)."""
+    import pkgutil
+
+    import microloan_sim
+
+    for module in pkgutil.walk_packages(microloan_sim.__path__, "microloan_sim."):
+        if not module.name.startswith(_NOT_IN_PAGES):
+            with contextlib.suppress(Exception):
+                importlib.import_module(module.name)
+
+
+def _draw_once() -> None:
+    """Draw one small chart with Chinese text: the fonts, the text layout and the PNG writer are then loaded
+    and set up once here, not in every kernel (only what does not depend on the case files is kept)."""
+    import io
+
+    from . import plotting
+
+    plotting.use_chinese_font()
+    with contextlib.suppress(Exception):
+        figure, axes = plotting.new_figure("月可支配资金", "元", "月份")
+        axes.bar(["销售收入", "净利润"], [12_000.0, -500.0])
+        figure.savefig(io.BytesIO(), format="png")
+
+
+def serve_forks(socket_path: str) -> None:
+    """The fork server: import :data:`PRELOAD`, listen on ``socket_path``, fork a kernel per request.
+
+    A request is one JSON line ``{"arguments": [...], "env": {...}, "cwd": "..."}``; the answer is
+    ``{"pid": N}``. Children are reaped by the system (``SIGCHLD`` ignored)."""
+    parent = os.getppid()   # checked every 2 s: the fork server ends when its Voila server is gone
+    for module in PRELOAD:
+        importlib.import_module(module)
+    _import_the_course()
+    _draw_once()
+    gc.collect()
+    gc.freeze()   # the collector of a forked kernel never walks (and so never copies) the imported objects
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(socket_path + ".new")
+    os.chmod(socket_path + ".new", 0o600)
+    listener.listen(64)
+    os.rename(socket_path + ".new", socket_path)   # the path appears once connections are accepted
+    listener.settimeout(2.0)
+    while os.getppid() == parent:
+        try:
+            connection, _ = listener.accept()
+        except TimeoutError:
+            continue
+        with connection:
+            connection.settimeout(10.0)
+            data = b""
+            while not data.endswith(b"\n"):
+                chunk = connection.recv(65536)
+                if not chunk:
+                    break
+                data += chunk
+            try:
+                request = json.loads(data)
+            except ValueError:
+                continue
+            pid = os.fork()
+            if pid == 0:
+                listener.close()
+                connection.close()
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                _run_kernel(request)
+            connection.sendall(json.dumps({"pid": pid}).encode() + b"\n")
+
+
+# --------------------------------------------------------------------------- the client side (the Voila server)
+
+class _ForkServer:
+    """The Voila server's handle on its fork server: started on first use, restarted if it died."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._process: subprocess.Popen[bytes] | None = None
+        self._socket = ""
+
+    def _start(self) -> None:
+        folder = tempfile.mkdtemp(prefix="ml-fork-")     # 0700
+        self._socket = os.path.join(folder, "fork.sock")
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}   # no BLAS threads in a process that forks
+        self._process = subprocess.Popen([sys.executable, "-m", "microloan_sim.kernel_fork", self._socket],
+                                         env=env, stdin=subprocess.DEVNULL)
+        deadline = time.monotonic() + START_TIMEOUT
+        while not os.path.exists(self._socket):
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                raise OSError("fork server did not start")
+            time.sleep(0.05)
+
+    def ensure_running(self) -> str:
+        """Start the fork server unless it runs; the path of its socket."""
+        with self._lock:
+            if self._process is None or self._process.poll() is not None:
+                self._start()
+            return self._socket
+
+    def fork(self, arguments: list[str], env: dict[str, str], cwd: str) -> int:
+        """Start a kernel with ``arguments`` (IPKernelApp's); its pid. Raises OSError if it cannot."""
+        path = self.ensure_running()
+        request = json.dumps({"arguments": arguments, "env": env, "cwd": cwd}).encode() + b"\n"
+        with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as client:
+            client.settimeout(30.0)
+            client.connect(path)
+            client.sendall(request)
+            answer = b""
+            while not answer.endswith(b"\n"):
+                chunk = client.recv(4096)
+                if not chunk:
+                    raise OSError("fork server closed the connection")
+                answer += chunk
+        return int(json.loads(answer)["pid"])
+
+
+_SERVER = _ForkServer()
+
+
+def start_fork_server_in_background() -> None:
+    """Start the fork server now, in a thread (Voila calls it at start-up, so that the first learner does not
+    wait for the imports); a failure is left to the first kernel, which then starts the usual way."""
+    def start() -> None:
+        with contextlib.suppress(OSError):
+            _SERVER.ensure_running()
+
+    threading.Thread(target=start, name="microloan-fork-server", daemon=True).start()
+
+
+class ForkedKernel:
+    """The part of ``subprocess.Popen`` a provisioner uses, for a kernel forked by the fork server (not a child
+    of this process: it is alive while its pid answers signal 0; the fork server reaps it)."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.returncode: int | None = None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                os.kill(self.pid, 0)
+            except ProcessLookupError:
+                self.returncode = 0
+            except PermissionError:   # the pid was reused by another user's process: ours is gone
+                self.returncode = 0
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if deadline is not None and time.monotonic() > deadline:
+                raise subprocess.TimeoutExpired(f"kernel {self.pid}", timeout or 0)
+            time.sleep(0.05)
+        return self.returncode or 0
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+class ForkingProvisioner(LocalProvisioner):
+    """Course kernels forked from the fork server; any other kernel started as :class:`LocalProvisioner` does."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> KernelConnectionInfo:
+        env = {key: str(value) for key, value in (kwargs.get("env") or os.environ).items()}
+        cwd = str(kwargs.get("cwd") or pathlib.Path.cwd())
+        arguments = ipykernel_arguments(cmd)
+        if arguments is None or not is_course_folder(cwd):
+            return await super().launch_kernel(cmd, **kwargs)
+        env["JPY_PARENT_PID"] = str(os.getpid())   # the kernel ends when this server is gone
+        try:
+            pid = await asyncio.get_running_loop().run_in_executor(None, _SERVER.fork, arguments, env, cwd)
+        except (OSError, ValueError, KeyError) as error:
+            self.log.warning("微贷实训：预载内核服务不可用（%s），改为普通方式启动内核", error)
+            return await super().launch_kernel(cmd, **kwargs)
+        self.process = ForkedKernel(pid)  # type: ignore[assignment]  # what a provisioner uses of a Popen
+        self.pid = self.pgid = pid
+        self.cwd = cwd
+        return self.connection_info
+
+
+if __name__ == "__main__":
+    serve_forks(sys.argv[1])

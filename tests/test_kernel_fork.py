@@ -1,0 +1,145 @@
+"""Course kernels forked from the fork server (microloan_sim/kernel_fork.py), against a real Voila server.
+
+Every browser test of a course page runs on forked kernels too (``microloan serve``'s default); these tests check
+the process tree, the fall-back and the faults: a killed fork server, a killed Voila server."""
+from __future__ import annotations
+
+import contextlib
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from microloan_sim import kernel_fork, serving
+
+from .browser_support import REPO, render_url, voila_server
+
+COURSE_PAGE = "course/04c_报表编制.ipynb"
+PLAIN_PAGE = "bench/blank.ipynb"            # outside the course folders: a kernel started the usual way
+_CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>', re.S)
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def listening_process(base: str) -> psutil.Process:
+    port = int(base.rstrip("/").rsplit(":", 1)[1])
+    return next(psutil.Process(c.pid) for c in psutil.net_connections(kind="tcp")
+                if c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN)
+
+
+def fork_servers(server: psutil.Process) -> list[psutil.Process]:
+    return [child for child in server.children()
+            if any("microloan_sim.kernel_fork" in part for part in child.cmdline())]
+
+
+def kernel_process(server: psutil.Process, kernel_id: str) -> psutil.Process:
+    return next(child for child in server.children(recursive=True)
+                if any(f"kernel-{kernel_id}.json" in part for part in child.cmdline()))
+
+
+class Page:
+    """A learner's page over HTTP: the rendered page, its kernel id, and the page's own shutdown call."""
+
+    def __init__(self, base: str, notebook: str) -> None:
+        self.base = base
+        jar = http.cookiejar.CookieJar()
+        self.jar, self.opener = jar, urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        with self.opener.open(render_url(base, notebook), timeout=240) as response:
+            self.html = response.read().decode("utf-8")
+        config = _CONFIG.search(self.html)
+        assert config is not None, self.html[-2000:]
+        self.kernel_id = str(json.loads(config.group(1))["kernelId"])
+
+    def close(self) -> int:
+        self.opener.open(f"{self.base}voila/tree/", timeout=60).read()
+        token = next(c.value for c in self.jar if c.name == "_xsrf")
+        request = urllib.request.Request(f"{self.base}voila/api/shutdown/{self.kernel_id}", data=b"",
+                                         method="POST", headers={"X-XSRFToken": token})
+        with self.opener.open(request, timeout=60) as response:
+            return int(response.status)
+
+
+@contextlib.contextmanager
+def course_server(tmp_path: Path, **options: Any) -> Iterator[tuple[str, psutil.Process, psutil.Process]]:
+    """A Voila server as ``microloan serve`` runs it: (base URL, the Voila process, its fork server)."""
+    with voila_server(log=tmp_path / "voila.log", **options) as base:
+        server = listening_process(base)
+        assert wait_until(lambda: bool(fork_servers(server)))        # started with Voila, before any learner
+        yield base, server, fork_servers(server)[0]
+
+
+def wait_until(condition, limit: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return bool(condition())
+
+
+def gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_serve_forks_course_kernels_unless_told_not_to() -> None:
+    flag = f"--KernelProvisionerFactory.default_provisioner_name={kernel_fork.FORK_PROVISIONER}"
+    assert flag in serving.voila_command(Path("course"), 8866)
+    assert flag not in serving.voila_command(Path("course"), 8866, fork_kernels=False)
+
+
+@pytest.mark.slow
+def test_a_course_page_runs_in_a_forked_kernel_and_another_page_in_a_plain_one(tmp_path: Path) -> None:
+    with course_server(tmp_path, extra={PLAIN_PAGE: REPO / PLAIN_PAGE}) as (base, server, fork):
+        course = Page(base, COURSE_PAGE)
+        assert course.html.count(WIDGET_VIEW) >= 5 and "Traceback" not in course.html
+        kernel = kernel_process(server, course.kernel_id)
+        assert kernel.ppid() == fork.pid                              # forked from the fork server
+        assert kernel.cmdline()[0] == "ipykernel_launcher"            # and named as a kernel in the process list
+        assert "(microloan fork)" in " ".join(kernel.cmdline())
+        assert kernel.cwd().endswith("course")                        # in its notebook's folder, as Voila asked
+        plain = Page(base, PLAIN_PAGE)
+        assert kernel_process(server, plain.kernel_id).ppid() == server.pid
+        # the page's own shutdown call frees the forked kernel, as it frees a plain one
+        assert course.close() == 204 and plain.close() == 204
+        assert wait_until(lambda: gone(kernel.pid), 30)
+        log = (tmp_path / "voila.log").read_text(encoding="utf-8", errors="replace")
+        assert "预载内核服务不可用" not in log
+
+
+@pytest.mark.slow
+def test_a_killed_fork_server_is_replaced_and_pages_keep_rendering(tmp_path: Path) -> None:
+    with course_server(tmp_path) as (base, server, first):
+        open_page = Page(base, COURSE_PAGE)
+        orphan = kernel_process(server, open_page.kernel_id)
+        os.kill(first.pid, signal.SIGKILL)
+        assert wait_until(lambda: gone(first.pid), 10)
+        time.sleep(5)                                       # longer than the kernels' watch interval
+        assert not gone(orphan.pid)                         # the open page's kernel outlives its fork server
+        page = Page(base, COURSE_PAGE)                      # the next learner still gets a complete page
+        assert page.html.count(WIDGET_VIEW) >= 5 and "Traceback" not in page.html
+        second = fork_servers(server)
+        assert len(second) == 1 and second[0].pid != first.pid
+        assert kernel_process(server, page.kernel_id).ppid() == second[0].pid
+        assert open_page.close() == 204 and wait_until(lambda: gone(orphan.pid), 30)
+
+
+@pytest.mark.slow
+def test_the_fork_server_and_its_kernels_end_with_the_voila_server(tmp_path: Path) -> None:
+    with course_server(tmp_path) as (base, server, fork):
+        page = Page(base, COURSE_PAGE)
+        kernel = kernel_process(server, page.kernel_id)
+        server.kill()                                       # no clean shutdown: SIGKILL
+        assert wait_until(lambda: gone(server.pid), 10)
+    assert wait_until(lambda: gone(fork.pid), 15)
+    assert wait_until(lambda: gone(kernel.pid), 15)
