@@ -38,6 +38,7 @@ import json
 import os
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -121,12 +122,26 @@ class ReadOnlyAuthorizer(Authorizer):
 TOO_MANY_PAGES = "您的账号同时打开的课程页面已达上限（{cap} 个）。请先关闭不用的页面，稍等片刻后刷新本页。"
 
 
+#: The learner server's own credentials towards the hub, which its kernels never need.
+HUB_CREDENTIALS = ("JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN", "JUPYTERHUB_OAUTH_CLIENT_ALLOWED_SCOPES")
+
+
+def without_hub_credentials(env: Mapping[str, str]) -> dict[str, str]:
+    """``env`` without the hub token (learners cannot run code, so this is a second line of defence).
+
+    >>> without_hub_credentials({"JUPYTERHUB_USER": "learner01", "JUPYTERHUB_API_TOKEN": "secret"})
+    {'JUPYTERHUB_USER': 'learner01'}
+    """
+    return {key: value for key, value in env.items() if key not in HUB_CREDENTIALS}
+
+
 class CappedKernelManager(AsyncMappingKernelManager):
     """The server's kernels, at most ``max_kernels`` at once (0: no cap).
 
     Under the hub every login has a server of its own, so this caps the pages one learner holds open, as
     ``microloan serve`` caps one client address (:mod:`microloan_sim.voila_app`). Kernels still starting
-    count too: the check and the reservation happen with no ``await`` in between.
+    count too: the check and the reservation happen with no ``await`` in between. Kernels start without the
+    server's hub token (:func:`without_hub_credentials`).
     """
 
     max_kernels = Int(MAX_KERNELS_PER_CLIENT, config=True, help="Most kernels this server runs at once (0: no cap).")
@@ -140,6 +155,8 @@ class CappedKernelManager(AsyncMappingKernelManager):
         if cap > 0 and len(self.list_kernel_ids()) + self._starting >= cap:
             raise HTTPError(429, TOO_MANY_PAGES.format(cap=cap))
         self._starting += 1
+        # a kernel knows its learner (JUPYTERHUB_USER) but not the server's hub credentials
+        kwargs["env"] = without_hub_credentials(kwargs.get("env") or os.environ)
         try:
             return str(await super().start_kernel(*args, **kwargs))
         finally:

@@ -222,6 +222,11 @@ def test_a_closed_page_frees_its_kernel_under_the_hub_too(hub: dict[str, Any], b
     kernel = open_ex01(page, base)
     own = f"{base}user/learner01/api/kernels/{kernel}"
     assert request.get(own).status == 200
+    process = next(p for p in psutil.process_iter(["cmdline"])
+                   if any(f"kernel-{kernel}.json" in part for part in (p.info["cmdline"] or [])))
+    env = process.environ()   # the kernel knows its learner, not the learner server's hub token
+    assert env["JUPYTERHUB_USER"] == "learner01"
+    assert not {"JUPYTERHUB_API_TOKEN", "JPY_API_TOKEN"} & set(env)
     page.close(run_before_unload=True)  # the page's own shutdown call, through the hub's proxy
     start = time.monotonic()
     while request.get(own).status == 200 and time.monotonic() - start < 60:

@@ -90,3 +90,17 @@ def test_the_statement_explorer_draws_a_chart_only_when_its_tab_is_opened(case_i
         assert "收付实现制" in tabs.children[1].outputs[0]["data"]["text/html"]
     """)
     assert "matplotlib" in opened and "matplotlib.pyplot" not in opened
+
+
+def test_the_gradebooks_lazy_names_are_the_names_it_imports_for_type_checkers() -> None:
+    """``gradebook/__init__.py`` names each lazily loaded name twice: in ``_LAZY`` (name → module, for the loader)
+    and in its ``TYPE_CHECKING`` imports (for type checkers and readers). The two lists must stay the same."""
+    import ast
+
+    from microloan_sim import gradebook
+
+    tree = ast.parse(Path(gradebook.__file__).read_text(encoding="utf-8"))
+    block = next(node for node in tree.body if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING")
+    imported = {alias.name: node.module for node in block.body if isinstance(node, ast.ImportFrom)
+                for alias in node.names}
+    assert imported == dict(gradebook._LAZY)
