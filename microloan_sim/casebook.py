@@ -305,7 +305,7 @@ def load_case(case_id: str, variant: int | str | None = None) -> Case:
     folders = _case_folders()
     if case_id not in folders:
         raise InputError(f"没有编号为“{case_id}”的案例（现有：{'、'.join(folders)}）", field="案例编号")
-    case = _load_canonical(folders[case_id])
+    case = _load_canonical(folders[case_id], _files_stamp(folders[case_id]))
     if variant is None:
         return case
     return make_variant(case, seed_for(variant))
@@ -313,11 +313,21 @@ def load_case(case_id: str, variant: int | str | None = None) -> Case:
 
 def load_case_folder(folder: Path | str) -> Case:
     """Load and validate a case folder anywhere on disk (for authors of new cases)."""
-    return _load_canonical(Path(folder))
+    return _load_canonical(Path(folder), _files_stamp(Path(folder)))
+
+
+def _files_stamp(folder: Path) -> tuple[tuple[str, int, int], ...]:
+    """(name, size, modification time) of the files in a case folder: part of the cache key, so an edited case
+    file is read again (in a kernel forked from a process that loaded the case earlier, too)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        return tuple((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in entries if e.is_file())
+    except OSError:
+        return ()
 
 
 @lru_cache(maxsize=32)
-def _load_canonical(folder: Path) -> Case:
+def _load_canonical(folder: Path, _stamp: tuple[tuple[str, int, int], ...] = ()) -> Case:
     yaml_file = folder / "case.yaml"
     where = f"{folder.name}/case.yaml"
     spec: CaseFile = load_model(CaseFile, yaml_file, display_name=where)

@@ -167,6 +167,16 @@ def _draw_once() -> None:
         figure.savefig(io.BytesIO(), format="png")
 
 
+def _read_the_casebook() -> None:
+    """Read every case once (the case cache is keyed by the files' sizes and times: a case edited later is read
+    again by the kernel that needs it)."""
+    from . import casebook
+
+    with contextlib.suppress(Exception):
+        for case_id in casebook.list_cases()["id"]:
+            casebook.load_case(str(case_id))
+
+
 def serve_forks(socket_path: str) -> None:
     """The fork server: import :data:`PRELOAD`, listen on ``socket_path``, fork a kernel per request.
 
@@ -177,6 +187,7 @@ def serve_forks(socket_path: str) -> None:
         importlib.import_module(module)
     _import_the_course()
     _draw_once()
+    _read_the_casebook()
     gc.collect()
     gc.freeze()   # the collector of a forked kernel never walks (and so never copies) the imported objects
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)

@@ -131,3 +131,18 @@ def test_editing_a_copy_loses_no_data(case_copy: Callable[[str], Path], load_fol
     with pytest.raises(ml.InputError):
         load_folder(folder)
     assert path.read_bytes() == before
+
+
+def test_an_edited_case_file_is_read_again(tmp_path: Path) -> None:
+    """The case cache is keyed by the files' sizes and times (a forked kernel inherits its fork server's cache):
+    a case folder edited after it was loaded gives the edited case."""
+    import shutil
+
+    folder = tmp_path / "C01_便利店"
+    shutil.copytree(ml.casebook.load_case("C01").folder, folder)
+    first = ml.casebook.load_case_folder(folder)
+    assert ml.casebook.load_case_folder(folder) is first          # cached while nothing changes
+    yaml_file = folder / "case.yaml"
+    yaml_file.write_text(yaml_file.read_text(encoding="utf-8").replace(
+        f"title: {first.title}", "title: 城郊便利店（改过的标题）"), encoding="utf-8")
+    assert ml.casebook.load_case_folder(folder).title == "城郊便利店（改过的标题）"
