@@ -12,7 +12,8 @@
   0 for no cap): one more page is refused with a Chinese message until the client closes one. Pages
   still starting count too, so a burst from one address cannot slip past the cap.
 
-Both answer with a short Chinese page. With ``--KernelProvisionerFactory.default_provisioner_name=microloan-fork``
+Both answer with a short Chinese page. Pages run without the notebooks' hidden self-check cells
+(:func:`without_self_checks`; not with ``--preheat``, where Voila allows no prelaunch hook). With ``--KernelProvisionerFactory.default_provisioner_name=microloan-fork``
 it also starts the fork server of :mod:`microloan_sim.kernel_fork` at start-up. Nothing else here imports the
 rest of the package: the module is only ever started as its own process.
 
@@ -163,6 +164,25 @@ class ClientCountingKernelManager(AsyncMappingKernelManager):
         return sum(1 for owner in self._owners.values() if owner == client)
 
 
+#: How a notebook's hidden self-check cell starts (assertions about the course's own numbers, run by nbval).
+SELF_CHECK_MARK = "# 自检"
+
+
+def without_self_checks(request_handler: Any, notebook: Any, cwd: str) -> Any:
+    """Voila's prelaunch hook: the page runs without the notebook's self-check cells (``# 自检…``). They
+    assert the course's own numbers for the test suite (nbval runs them), show nothing, and would cost every
+    learner's kernel their CPU.
+
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> book = new_notebook(cells=[new_code_cell("ml.ui.say('hi')"), new_code_cell("# 自检：1 + 1 = 2")])
+    >>> [cell.source for cell in without_self_checks(None, book, ".").cells]
+    ["ml.ui.say('hi')"]
+    """
+    notebook.cells = [cell for cell in notebook.cells
+                      if not (cell.cell_type == "code" and cell.source.lstrip().startswith(SELF_CHECK_MARK))]
+    return notebook
+
+
 class MicroloanVoila(Voila):
     """Voila with the Host check and the kernel cap (traitlets configurable as ``MicroloanVoila.*``)."""
 
@@ -173,6 +193,8 @@ class MicroloanVoila(Voila):
 
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)
+        if not self.voila_configuration.preheat_kernel and self.voila_configuration.prelaunch_hook is None:
+            self.voila_configuration.prelaunch_hook = without_self_checks   # Voila allows no hook with preheat
         if self.max_kernels_per_client > 0:  # with --preheat, pages served from the pool are not counted
             self.voila_configuration.multi_kernel_manager_class = ClientCountingKernelManager
 

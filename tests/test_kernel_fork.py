@@ -143,3 +143,20 @@ def test_the_fork_server_and_its_kernels_end_with_the_voila_server(tmp_path: Pat
         assert wait_until(lambda: gone(server.pid), 10)
     assert wait_until(lambda: gone(fork.pid), 15)
     assert wait_until(lambda: gone(kernel.pid), 15)
+
+
+@pytest.mark.slow
+def test_a_page_runs_without_the_notebooks_self_checks(tmp_path: Path) -> None:
+    """The hidden ``# 自检`` cells assert the course's numbers for nbval; a learner's page does not run them."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell('print("页面内容" + "已显示")'),
+        nbformat.v4.new_code_cell('# 自检（学员看不到代码）\nprint("自检" + "运行了")')])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    with course_server(tmp_path, extra={"course/probe.ipynb": tmp_path / "probe.ipynb"}) as (base, _, _):
+        page = Page(base, "course/probe.ipynb")
+        assert "页面内容已显示" in page.html                   # the page's own cell ran
+        assert "自检运行了" not in page.html                  # the self-check did not
+        page.close()
