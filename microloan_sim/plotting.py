@@ -120,3 +120,17 @@ def bar_line_chart(months: Sequence[str], bars: dict[str, Iterable[float]], line
     ax.axhline(0, color="#444444", linewidth=0.8)
     ax.legend(fontsize=8, ncols=min(count + 1, 4), loc="upper left", frameon=False)
     return fig
+
+
+def paired_bars(labels: Sequence[str], left: tuple[str, Iterable[float], str], right: tuple[str, Iterable[float], str],
+                title: str, ylabel: str = "额度（元）", xlabel: str = "案例") -> Figure:
+    """Two bars per label, each series given as (legend, values, colour), amounts in 元 (e.g. the traditional
+    rule's and IPC's amount per case)."""
+    fig, ax = new_figure(title, ylabel, xlabel, size=(8.0, 3.4))
+    x = list(range(len(labels)))
+    for offset, (name, values, color) in ((-0.2, left), (0.2, right)):
+        ax.bar([p + offset for p in x], list(values), width=0.4, color=color, label=name)
+    ax.set_xticks(x, list(labels))
+    ax.yaxis.set_major_formatter(yuan_formatter())
+    ax.legend(fontsize=8, frameon=False, loc="upper left")
+    return fig

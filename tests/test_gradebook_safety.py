@@ -52,14 +52,10 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Non
 
 
 def find(widget: widgets.Widget, css: str) -> Any:
-    """The first widget under ``widget`` carrying the CSS class ``css``."""
-    if css in getattr(widget, "_dom_classes", ()):
-        return widget
-    for child in getattr(widget, "children", ()):
-        found = find(child, css)
-        if found is not None:
-            return found
-    return None
+    """The first widget under ``widget`` carrying the CSS class ``css`` (None if there is none)."""
+    from microloan_sim.ui._common import with_class
+
+    return next(iter(with_class(widget, css)), None)
 
 
 def shown(output: widgets.Output) -> str:

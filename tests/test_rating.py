@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import microloan_sim as ml
+from microloan_sim.ui._common import with_class
 from microloan_sim import rating
 from microloan_sim.errors import InputError
 
@@ -514,13 +515,6 @@ def test_bad_approval_economics_name_the_key(tmp_path: Path) -> None:
 
 # --------------------------------------------------------------------------- the scorecard explorer (ui)
 
-def _by_class(root: object, css: str) -> list:  # type: ignore[type-arg]
-    found = []
-    if css in getattr(root, "_dom_classes", ()):
-        found.append(root)
-    for child in getattr(root, "children", ()):
-        found += _by_class(child, css)
-    return found
 
 
 def _summary(box: object) -> str:
@@ -533,21 +527,21 @@ def test_scorecard_explorer_what_if_and_reset(capsys: pytest.CaptureFixture[str]
 
     box = scorecard_explorer("C01")
     assert ">64</b>" in _summary(box) and ">B</b>" in _summary(box) and "67,600" in _summary(box)
-    (overdue,) = _by_class(box, "ml-answer-overdue_times")
+    (overdue,) = with_class(box, "ml-answer-overdue_times")
     overdue.value = "3"
     assert ">54</b>" in _summary(box) and ">C</b>" in _summary(box) and "已修改 1 项" in _summary(box)
-    (debt,) = _by_class(box, "ml-answer-debt_ratio")  # typed as a percentage: 80 → 80% → 0 points
+    (debt,) = with_class(box, "ml-answer-debt_ratio")  # typed as a percentage: 80 → 80% → 0 points
     debt.value = "80"
     assert ">44</b>" in _summary(box)
     overdue.value = "三次"  # a Chinese error in place, no exception, no stale result
     assert _summary(box) == ""
-    (reset,) = _by_class(box, "ml-reset")
+    (reset,) = with_class(box, "ml-reset")
     reset.click()
     assert ">64</b>" in _summary(box) and "已修改" not in _summary(box)
-    (card,) = _by_class(box, "ml-card")
+    (card,) = with_class(box, "ml-card")
     card.value = "consumer"
-    assert _by_class(box, "ml-answer-card_utilisation")
-    (case,) = _by_class(box, "ml-case")
+    assert with_class(box, "ml-answer-card_utilisation")
+    (case,) = with_class(box, "ml-case")
     case.value = "C03"  # consumer applies to farmers too, so the card is kept
     assert card.value == "consumer"
     card.value = "farmer"
@@ -559,7 +553,7 @@ def test_scorecard_explorer_comparison_tab(capsys: pytest.CaptureFixture[str]) -
     from microloan_sim.ui.rating import comparison_html, scorecard_explorer
 
     box = scorecard_explorer("C02", "小微企业")
-    (card,) = _by_class(box, "ml-card")
+    (card,) = with_class(box, "ml-card")
     assert card.value == "business"
     (tabs,) = [w for w in box.children if hasattr(w, "selected_index")]
     tabs.selected_index = 1  # computed once, then cached
@@ -572,7 +566,7 @@ def test_approval_explorer_moves_with_the_threshold(capsys: pytest.CaptureFixtur
     from microloan_sim.ui.rating import approval_explorer
 
     box = approval_explorer()
-    (threshold,) = _by_class(box, "ml-threshold")
+    (threshold,) = with_class(box, "ml-threshold")
     summary = box.children[2]
     sim = rating.approval_simulation("statistical")
     assert threshold.value == sim.best["分数线"] and "这正是净收益最高的分数线" in summary.value
@@ -581,7 +575,7 @@ def test_approval_explorer_moves_with_the_threshold(capsys: pytest.CaptureFixtur
     row = sim.at(strict)
     assert f"通过 <b class='ml-approved'>{row['通过户数']:,.0f}</b> 户" in summary.value
     assert "少赚" in summary.value and "示例参数" in summary.value
-    (model,) = _by_class(box, "ml-model")
+    (model,) = with_class(box, "ml-model")
     model.value = "expert"  # the expert card scores on a 0–100 scale: the slider follows
     expert = rating.approval_simulation("expert")
     assert threshold.max == expert.table["分数线"].max() and threshold.value == expert.best["分数线"]

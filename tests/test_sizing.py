@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import microloan_sim as ml
+from microloan_sim.ui._common import with_class
 from microloan_sim import sizing
 from microloan_sim.errors import InputError
 
@@ -367,13 +368,6 @@ def test_bundled_parameters_are_marked_illustrative() -> None:
 
 # --------------------------------------------------------------------------- the sizing calculator (ui)
 
-def _by_class(root: object, css: str) -> list:  # type: ignore[type-arg]
-    found = []
-    if css in getattr(root, "_dom_classes", ()):
-        found.append(root)
-    for child in getattr(root, "children", ()):
-        found += _by_class(child, css)
-    return found
 
 
 def _binding(box: object) -> str:
@@ -385,11 +379,11 @@ def test_sizing_calculator_reacts_to_every_input(capsys: pytest.CaptureFixture[s
     from microloan_sim.ui.sizing import sizing_calculator
 
     box = sizing_calculator("C01")
-    (share,) = _by_class(box, "ml-sizing-share")
-    (method,) = _by_class(box, "ml-sizing-method")
-    (amount,) = _by_class(box, "ml-sizing-amount")
-    (case,) = _by_class(box, "ml-case")
-    (secured,) = _by_class(box, "ml-sizing-secured")
+    (share,) = with_class(box, "ml-sizing-share")
+    (method,) = with_class(box, "ml-sizing-method")
+    (amount,) = with_class(box, "ml-sizing-amount")
+    (case,) = with_class(box, "ml-case")
+    (secured,) = with_class(box, "ml-sizing-secured")
     assert "data-binding='capacity'" in _binding(box) and "56,900" in _binding(box)
     share.value = 0.5  # 0.5 × 7,049.25 × 11.5448 = 40,691 → 40,600
     assert "40,600" in _binding(box)
@@ -412,7 +406,7 @@ def test_sizing_calculator_shows_errors_in_place(monkeypatch: pytest.MonkeyPatch
     from microloan_sim.ui.sizing import sizing_calculator
 
     box = sizing_calculator("C02")
-    (variant,) = _by_class(box, "ml-variant")
+    (variant,) = with_class(box, "ml-variant")
     variant.value = "学员-05"
     assert "data-binding=" in _binding(box)
 
@@ -420,7 +414,7 @@ def test_sizing_calculator_shows_errors_in_place(monkeypatch: pytest.MonkeyPatch
         raise InputError("测试用的错误", field="申请金额")
 
     monkeypatch.setattr(sizing, "recommend", broken)
-    (share,) = _by_class(box, "ml-sizing-share")
+    (share,) = with_class(box, "ml-sizing-share")
     share.value = 0.6  # no exception escapes; the stale recommendation is cleared
     assert _binding(box) == ""
     capsys.readouterr()

@@ -205,6 +205,21 @@ def replace_output(output: widgets.Output, *items: Any) -> None:
     output.outputs = tuple(_bundle(item) for item in items)
 
 
+def with_class(root: Any, css: str) -> list[Any]:
+    """Every widget under ``root`` (itself included, depth first) that carries the CSS class ``css``.
+
+    >>> box = widgets.VBox([widgets.HTML("a"), widgets.HBox([widgets.Text()])])
+    >>> box.children[1].children[0].add_class("ml-variant")
+    Text(value='', _dom_classes=('ml-variant',))
+    >>> [type(w).__name__ for w in with_class(box, "ml-variant")]
+    ['Text']
+    """
+    found = [root] if css in getattr(root, "_dom_classes", ()) else []
+    for child in getattr(root, "children", ()):
+        found += with_class(child, css)
+    return found
+
+
 def heading(text: str, level: int = 4) -> widgets.HTML:
     return widgets.HTML(f"<h{level} style='margin:6px 0'>{html.escape(text)}</h{level}>")
 

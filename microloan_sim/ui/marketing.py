@@ -305,8 +305,9 @@ def exam_tools(case: casebook.Case) -> widgets.VBox:
 
     Examples
     --------
+    >>> from microloan_sim.ui._common import with_class
     >>> tools = exam_tools(casebook.load_case("C08", variant=123))
-    >>> "ml-exam-tools" in tools._dom_classes and not _by_class(tools, "ml-variant")
+    >>> "ml-exam-tools" in tools._dom_classes and not with_class(tools, "ml-variant")
     True
     """
     seed = case.variant if case.variant is not None else 0
@@ -318,13 +319,6 @@ def exam_tools(case: casebook.Case) -> widgets.VBox:
     ])
     root.add_class("ml-exam-tools")
     return root
-
-
-def _by_class(root: object, css: str) -> list[object]:
-    found = [root] if css in getattr(root, "_dom_classes", ()) else []
-    for child in getattr(root, "children", ()):
-        found += _by_class(child, css)
-    return found
 
 
 def village_rating_explorer() -> widgets.VBox:

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 from .. import casebook, lending_models
 from ..lending_models.parameters import TimelineEntry
-from ..plotting import PALETTE, new_figure, yuan_formatter
+from ..plotting import PALETTE, new_figure, paired_bars
 from ._common import TABLE_CSS, case_options, illustrative_tag, money, percent, replace_output, safe, table_html
 
 _STYLE = {"description_width": "initial"}
@@ -62,14 +62,9 @@ def microloan_features(case_id: str = "C01") -> widgets.VBox:
 
 def methods_chart(table: pd.DataFrame) -> Figure:
     """Amounts granted per case under both methods (grouped bars, 元)."""
-    fig, ax = new_figure("两种方法给每个借款人的额度", "额度（元）", "案例", size=(8.0, 3.4))
-    x = np.arange(len(table))
-    ax.bar(x - 0.2, table["传统：额度（元）"], width=0.4, color=PALETTE[5], label="传统规则（审计报表 + 房产抵押）")
-    ax.bar(x + 0.2, table["IPC：额度（元）"], width=0.4, color=PALETTE[0], label="IPC 微贷技术")
-    ax.set_xticks(x, list(table["案例"]))
-    ax.yaxis.set_major_formatter(yuan_formatter())
-    ax.legend(fontsize=8, frameon=False, loc="upper left")
-    return fig
+    return paired_bars(list(table["案例"]),
+                       ("传统规则（审计报表 + 房产抵押）", table["传统：额度（元）"], PALETTE[5]),
+                       ("IPC 微贷技术", table["IPC：额度（元）"], PALETTE[0]), "两种方法给每个借款人的额度")
 
 
 def _served_html(table: pd.DataFrame) -> str:
@@ -222,14 +217,9 @@ def ipc_steps(case_id: str = "C01") -> widgets.VBox:
 
 def spread_chart(table: pd.DataFrame, level_name: str) -> Figure:
     """Amount lent on the declaration vs the amount the verified figures support, per case (元)."""
-    fig, ax = new_figure(f"{level_name}：实际放款与应放额度", "额度（元）", "案例", size=(8.0, 3.4))
-    x = np.arange(len(table))
-    ax.bar(x - 0.2, table["按申报口径放款（元）"], width=0.4, color=PALETTE[3], label="实际放款（未发现的问题按申报数）")
-    ax.bar(x + 0.2, table["按核实口径应放（元）"], width=0.4, color=PALETTE[2], label="按核实后的数应放")
-    ax.set_xticks(x, list(table["案例"]))
-    ax.yaxis.set_major_formatter(yuan_formatter())
-    ax.legend(fontsize=8, frameon=False, loc="upper left")
-    return fig
+    return paired_bars(list(table["案例"]),
+                       ("实际放款（未发现的问题按申报数）", table["按申报口径放款（元）"], PALETTE[3]),
+                       ("按核实后的数应放", table["按核实口径应放（元）"], PALETTE[2]), f"{level_name}：实际放款与应放额度")
 
 
 def spread_simulator(level: str = "declaration") -> widgets.VBox:
