@@ -549,7 +549,7 @@ def recommend(case: Case, *, amount: float | None = None, annual_rate: float | N
     """
     from .labels import SEGMENTS
     from .rating import default_scorecard, rate
-    from .statements import cash_flow, income_statement, projected_cash
+    from .statements import average_disposable_income, cash_flow, projected_cash
 
     p = load_parameters()
     request = require_number(case.request.amount if amount is None else amount, "申请金额", minimum=0)
@@ -564,7 +564,7 @@ def recommend(case: Case, *, amount: float | None = None, annual_rate: float | N
 
     rows.append(("request", LIMITS["request"], request, ROLE_BINDING, "借款人申请的金额（贷款用途决定的需要）。"))
 
-    monthly = income_statement(case, "accrual").average_disposable_income
+    monthly = average_disposable_income(case)
     path = projected_cash(case, n)[1] if kind in _PRINCIPAL_LATER else None
     capacity = capacity_limit(monthly, rate_value, n, k, kind, cash_path=path)
     rows.append(("capacity", LIMITS["capacity"], float(capacity), ROLE_BINDING, capacity.explanation))

@@ -37,6 +37,7 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -237,6 +238,19 @@ class IncomeStatement:
         table.index = [names[k] for k in order]
         table.index.name = f"项目（{label(self.basis)}，元）"
         return table
+
+
+@lru_cache(maxsize=128)
+def average_disposable_income(case: Case) -> float:
+    """月可支配资金, the monthly average on the accrual basis: ``income_statement(case).average_disposable_income``,
+    worked out once per case object (the product comparison and the sizing rules ask for it per product).
+
+    >>> import microloan_sim as ml
+    >>> case = ml.casebook.load_case("C01")
+    >>> average_disposable_income(case) == income_statement(case).average_disposable_income
+    True
+    """
+    return income_statement(case, "accrual").average_disposable_income
 
 
 def income_statement(case: Case, basis: str = "accrual") -> IncomeStatement:

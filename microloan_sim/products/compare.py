@@ -96,7 +96,7 @@ def _compare_row(product: Product, principal: float, months: int | None, borrowe
     }
     if borrower is not None:
         fit = assess(product, borrower, term)
-        disposable = statements.income_statement(borrower).average_disposable_income
+        disposable = statements.average_disposable_income(borrower)
         _, closing, service = _projection(borrower, term)
         paid = (principal - cost.net_received) + np.cumsum(outflows)
         cash = closing - paid + (np.cumsum(service) if replace_existing else 0.0)

@@ -105,7 +105,7 @@ def _limit(rule: SizingRule, product: Product, case: Case, months: int) -> tuple
     if k == "salary_multiple":
         salary = _monthly_salary(case, rule.sources or [])
         return salary * float(rule.multiple or 0), f"月均收入 {salary:,.0f} 元 × {rule.multiple:g}"
-    disposable = statements.income_statement(case).average_disposable_income
+    disposable = statements.average_disposable_income(case)
     if k == "annual_disposable_multiple":
         return max(disposable * 12, 0.0) * float(rule.multiple or 0), \
             f"年可支配资金 {disposable * 12:,.0f} 元 × {rule.multiple:g}"
@@ -121,7 +121,7 @@ def _monthly_salary(case: Case, sources: list[str]) -> float:
     if case.household.other_income_source in sources:
         return float(case.records["other_income"].iloc[-12:].mean())
     if case.income_source in sources:
-        return max(statements.income_statement(case).average_disposable_income, 0.0)
+        return max(statements.average_disposable_income(case), 0.0)
     return 0.0
 
 
