@@ -16,6 +16,11 @@ kernels (copy-on-write) until a kernel writes to them.
   process title ``ipykernel_launcher -f <connection file> (microloan fork)``. It ends when the Voila server
   is gone, as any kernel does, and outlives a fork server that died: an open page keeps working, and the next
   kernel starts a new fork server.
+* The first page of a course notebook makes the fork server run that notebook once (outputs discarded, the
+  hidden self-checks left out) before it forks the page's kernel: the notebook's opening views
+  (``ui._common.remembered``) and the caches behind them are then worked out once for the whole class.
+* The fork server ends when a data file of the course (the package's data, the casebook) changes, so no kernel
+  starts with what an instructor has since edited; the next page starts a fresh one.
 
 Only ``microloan serve`` uses it (``voila_command(fork_kernels=True)``). Learner servers behind JupyterHub start
 kernels the usual way: each learner has a server of their own, so a fork server per learner would hold more
@@ -33,6 +38,7 @@ True
 from __future__ import annotations
 
 import asyncio
+import atexit
 import contextlib
 import gc
 import importlib
@@ -113,7 +119,8 @@ def _run_kernel(request: dict[str, Any]) -> None:
         # ipykernel's own watch compares the parent pid, which is the fork server's; the kernel instead ends when
         # the Voila server is gone, and outlives a fork server that died (an open page keeps working)
         _end_with(int(request["env"].get("JPY_PARENT_PID") or 0))
-        arguments = [*request["arguments"], "--IPKernelApp.parent_handle=0"]
+        # (1: ipykernel then runs no watch of its own, and prints no "ipython kernel" note to Voila's log)
+        arguments = [*request["arguments"], "--IPKernelApp.parent_handle=1"]
         import matplotlib
 
         # matplotlib was imported before the kernel set its default backend; a notebook that uses pyplot
@@ -177,11 +184,87 @@ def _read_the_casebook() -> None:
             casebook.load_case(str(case_id))
 
 
+#: How a notebook's hidden self-check cell starts (assertions about the course's own numbers, run by nbval).
+SELF_CHECK_MARK = "# 自检"
+
+
+def _requested_notebook(env: dict[str, str]) -> pathlib.Path | None:
+    """The course notebook a page's kernel is asked for (Voila passes the page's address to its kernels), as a
+    path in the served folder (the fork server runs in Voila's folder); ``None`` for anything else.
+
+    >>> _requested_notebook({"VOILA_REQUEST_URL": "http://127.0.0.1:8866/voila/render/course/04e_%E9%A2%9D.ipynb?x=1"})
+    PosixPath('course/04e_额.ipynb')
+    >>> _requested_notebook({"VOILA_REQUEST_URL": "http://127.0.0.1:8866/voila/render/exercises/ex01.ipynb"}) is None
+    True
+    """
+    from urllib.parse import unquote, urlsplit
+
+    path = unquote(urlsplit(env.get("VOILA_REQUEST_URL", "")).path)
+    marker = "/voila/render/"
+    if marker not in path:
+        return None
+    notebook = pathlib.Path(path.split(marker, 1)[1])
+    if notebook.parts[:1] != ("course",) or ".." in notebook.parts or notebook.suffix != ".ipynb":
+        return None
+    return notebook
+
+
+def _open_dashboards(notebook: pathlib.Path) -> None:
+    """Run ``notebook``'s cells here, outputs discarded (self-checks left out, as a page leaves them out), so the
+    opening views of its dashboards (``ui._common.remembered``) and the caches behind them are worked out once,
+    before the kernels of its learners are forked. A cell that fails ends the run; nothing depends on it."""
+    import io
+
+    import ipywidgets
+    from IPython.core.interactiveshell import InteractiveShell
+    from traitlets.config import Config
+
+    # what displays an object uses an IPython shell: one without a history thread or file, dropped afterwards
+    shell = InteractiveShell.instance(config=Config({"HistoryManager": {"enabled": False}}))
+    namespace: dict[str, Any] = {"__name__": "__notebook__"}
+    try:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            for cell in cells:
+                source = "".join(cell["source"])
+                if cell["cell_type"] == "code" and not source.lstrip().startswith(SELF_CHECK_MARK):
+                    exec(compile(source, str(notebook), "exec"), namespace)   # noqa: S102 - the course's own cells
+    except Exception:   # noqa: BLE001 - the page shows its own errors; here the rest of the notebook is skipped
+        pass
+    finally:
+        ipywidgets.Widget.close_all()
+        atexit.unregister(shell.atexit_operations)
+        InteractiveShell.clear_instance()
+        namespace.clear()
+        gc.collect()
+        gc.freeze()
+
+
+def _data_stamp() -> tuple[tuple[str, int, int], ...]:
+    """(path, size, modification time) of every data file a page reads: the package's data (products, scorecards,
+    parameters…) and the casebook. The fork server ends when it changes, so that no kernel is forked with what an
+    instructor has since edited; the next page starts a fresh fork server."""
+    from ._data import PACKAGE_DIR
+    from .casebook import casebook_dir
+
+    stamp = []
+    with contextlib.suppress(Exception):
+        for folder in (PACKAGE_DIR / "data", casebook_dir()):
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    info = path.stat()
+                    stamp.append((str(path), info.st_size, info.st_mtime_ns))
+    return tuple(stamp)
+
+
 def serve_forks(socket_path: str) -> None:
     """The fork server: import :data:`PRELOAD`, listen on ``socket_path``, fork a kernel per request.
 
     A request is one JSON line ``{"arguments": [...], "env": {...}, "cwd": "..."}``; the answer is
-    ``{"pid": N}``. Children are reaped by the system (``SIGCHLD`` ignored)."""
+    ``{"pid": N}``. Children are reaped by the system (``SIGCHLD`` ignored). The first time a course notebook's
+    page asks for a kernel, the notebook is opened here first (:func:`_open_dashboards`), so that kernel and every
+    later one start with its opening views. The server ends when its Voila server is gone or the course's data
+    files change."""
     parent = os.getppid()   # checked every 2 s: the fork server ends when its Voila server is gone
     for module in PRELOAD:
         importlib.import_module(module)
@@ -196,11 +279,15 @@ def serve_forks(socket_path: str) -> None:
     os.chmod(socket_path + ".new", 0o600)
     listener.listen(64)
     os.rename(socket_path + ".new", socket_path)   # the path appears once connections are accepted
+    opened: set[pathlib.Path] = set()
+    files = _data_stamp()
     listener.settimeout(2.0)
     while os.getppid() == parent:
         try:
             connection, _ = listener.accept()
         except TimeoutError:
+            if _data_stamp() != files:
+                break   # the data changed: the next page starts a fresh fork server
             continue
         with connection:
             connection.settimeout(10.0)
@@ -214,6 +301,10 @@ def serve_forks(socket_path: str) -> None:
                 request = json.loads(data)
             except ValueError:
                 continue
+            notebook = _requested_notebook(request.get("env", {}))
+            if notebook is not None and notebook not in opened and notebook.is_file():
+                opened.add(notebook)
+                _open_dashboards(notebook)   # once, before the first of its kernels: every one inherits it
             pid = os.fork()
             if pid == 0:
                 listener.close()

@@ -160,3 +160,52 @@ def test_a_page_runs_without_the_notebooks_self_checks(tmp_path: Path) -> None:
         assert "页面内容已显示" in page.html                   # the page's own cell ran
         assert "自检运行了" not in page.html                  # the self-check did not
         page.close()
+
+
+PROBE = 'import microloan_sim as ml\nprint("已算好的开场视图：" + ",".join(sorted({k[0] for k in ml.ui._common._VIEWS})))'
+
+
+@pytest.mark.slow
+def test_a_notebook_is_opened_once_in_the_fork_server_before_its_kernels_are_forked(tmp_path: Path) -> None:
+    """The first page of a course notebook makes the fork server run that notebook once, before forking its kernel,
+    so its kernel and every later one start with the dashboards' opening views worked out (04e: the sizing
+    calculator). A notebook nobody opened is not run."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "probe.ipynb")
+
+    def views(base: str) -> set[str]:
+        page = Page(base, "course/zz_probe.ipynb")
+        page.close()
+        shown = re.search(r"已算好的开场视图：([\w,]*)", page.html)
+        assert shown is not None, page.html[-2000:]
+        return set(filter(None, shown.group(1).split(",")))
+
+    with course_server(tmp_path, extra={"course/zz_probe.ipynb": tmp_path / "probe.ipynb"}) as (base, _, _):
+        assert views(base) == set()                                   # nothing opened yet
+        sizing = Page(base, "course/04e_额度测算.ipynb")
+        assert sizing.html.count(WIDGET_VIEW) >= 5 and "Traceback" not in sizing.html
+        sizing.close()
+        assert views(base) == {"sizing_calculator"}                   # 04e's views, and only those
+
+
+@pytest.mark.slow
+def test_the_fork_server_is_replaced_when_the_data_change(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An instructor who edits a case or a product file while the class runs: the fork server (which read them)
+    ends, and the next page gets a fork server that reads the edited files."""
+    import shutil
+
+    casebook = tmp_path / "casebook"
+    shutil.copytree(REPO / "casebook", casebook, ignore=shutil.ignore_patterns("*.ipynb"))
+    monkeypatch.setenv("MICROLOAN_CASEBOOK", str(casebook))
+    with course_server(tmp_path) as (base, server, first):
+        Page(base, COURSE_PAGE).close()
+        records = next(casebook.glob("C01_*/monthly_records.csv"))
+        records.write_text(records.read_text(encoding="utf-8"), encoding="utf-8")   # same text, a new time
+        assert wait_until(lambda: gone(first.pid), 30)
+        page = Page(base, COURSE_PAGE)
+        assert page.html.count(WIDGET_VIEW) >= 5 and "Traceback" not in page.html
+        assert kernel_process(server, page.kernel_id).ppid() not in (first.pid, server.pid)   # a new fork server
+        page.close()

@@ -30,6 +30,7 @@ from ..labels import ILLUSTRATIVE
 
 log = logging.getLogger("microloan_sim.ui")
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 TABLE_CSS = """
 <style>
@@ -184,6 +185,43 @@ def _bundle(item: Any) -> dict[str, Any]:
     return {"output_type": "display_data", "data": data, "metadata": metadata}
 
 
+def rendered(*items: Any) -> tuple[dict[str, Any], ...]:
+    """The outputs :func:`replace_output` would show for ``items`` (charts drawn to PNG), to keep or show later."""
+    return tuple(_bundle(item) for item in items)
+
+
+#: Views already worked out in this process, by what they depend on (:func:`remembered`); oldest dropped first.
+_VIEWS: dict[Any, Any] = {}
+VIEWS_KEPT = 64
+
+
+def remembered(key: Any, build: Callable[[], T]) -> T:
+    """``build()``, worked out once per process for the same ``key``.
+
+    A dashboard's opening view (the standard case, the page's own settings) is the same for every learner. The
+    fork server of ``microloan serve`` (:mod:`microloan_sim.kernel_fork`) opens the course's dashboards once
+    before it forks, so every learner's kernel starts with those views already worked out; a learner who
+    changes a setting gets a new key and a fresh view. ``key`` must name everything the view depends on: the
+    dashboard, the case object (a case is loaded once per process, so the same case is the same object; a
+    learner's variant is a new object) and every setting. Errors are not kept.
+
+    >>> calls = []
+    >>> remembered(("doc-example", 1), lambda: calls.append(1) or "视图")
+    '视图'
+    >>> remembered(("doc-example", 1), lambda: calls.append(1) or "视图"), len(calls)
+    ('视图', 1)
+    """
+    try:
+        return _VIEWS[key]
+    except KeyError:
+        pass
+    value = build()
+    if len(_VIEWS) >= VIEWS_KEPT:
+        _VIEWS.pop(next(iter(_VIEWS)))
+    _VIEWS[key] = value
+    return value
+
+
 def replace_output(output: widgets.Output, *items: Any) -> None:
     """Replace what ``output`` shows by ``items`` (HTML strings, matplotlib figures, IPython display objects)
     in one state update, without flicker.
@@ -202,7 +240,7 @@ def replace_output(output: widgets.Output, *items: Any) -> None:
     >>> out.outputs
     ()
     """
-    output.outputs = tuple(_bundle(item) for item in items)
+    output.outputs = rendered(*items)
 
 
 def with_class(root: Any, css: str) -> list[Any]:

@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from .. import casebook, pricing, products, schedules
 from ..errors import InputError
 from ..plotting import PALETTE, new_figure, yuan_formatter
-from ._common import (TABLE_CSS, case_options, illustrative_tag, money, parse_numbers, parse_shares, percent, replace_output,
-                      safe, table_html)
+from ._common import (TABLE_CSS, case_options, illustrative_tag, money, parse_numbers, parse_shares, percent, remembered,
+                      rendered, replace_output, safe, table_html)
 
 #: Products shown by default in the comparator (course 05b: cooperation products and a fee-laden contrast).
 DEFAULT_COMPARISON = ("gov_guarantee_loan", "batch_guarantee_loan", "private_guarantee_loan",
@@ -168,17 +168,25 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
             raise InputError("请至少选择一个产品", field="比较的产品")
         borrower = casebook.load_case(case_picker.value) if case_picker.value else None
         items = [current(pid) for pid in picker.value]
-        table = products.compare(items, amount.value, term.value, borrower, pd_slider.value / 100,
-                                 lgd_slider.value / 100, replace_existing_loans=renew.value)
-        left, right = comparison_tables(table)
-        irr = table["年化利率（IRR）"].to_numpy(dtype=float)
-        cheapest, dearest = table.iloc[int(np.argmin(irr))], table.iloc[int(np.argmax(irr))]
-        summary.value = (f"本金 <b>{amount.value:,.0f}</b> 元、<b>{term.value}</b> 个月：真实年化成本（IRR）最低的是"
-                         f"<b>{html.escape(str(cheapest['产品']))}</b>（{percent(cheapest['年化利率（IRR）'], 2)}），"
-                         f"最高的是<b>{html.escape(str(dearest['产品']))}</b>（{percent(dearest['年化利率（IRR）'], 2)}）。"
-                         f"产品参数均为{illustrative_tag()}")
-        replace_output(output, TABLE_CSS + left + term_note(items, table, borrower, term.value), cost_chart(table))
-        replace_output(bank_output, TABLE_CSS + right)
+
+        def build() -> tuple[str, tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
+            table = products.compare(items, amount.value, term.value, borrower, pd_slider.value / 100,
+                                     lgd_slider.value / 100, replace_existing_loans=renew.value)
+            left, right = comparison_tables(table)
+            irr = table["年化利率（IRR）"].to_numpy(dtype=float)
+            cheapest, dearest = table.iloc[int(np.argmin(irr))], table.iloc[int(np.argmax(irr))]
+            text = (f"本金 <b>{amount.value:,.0f}</b> 元、<b>{term.value}</b> 个月：真实年化成本（IRR）最低的是"
+                    f"<b>{html.escape(str(cheapest['产品']))}</b>（{percent(cheapest['年化利率（IRR）'], 2)}），"
+                    f"最高的是<b>{html.escape(str(dearest['产品']))}</b>（{percent(dearest['年化利率（IRR）'], 2)}）。"
+                    f"产品参数均为{illustrative_tag()}")
+            return (text, rendered(TABLE_CSS + left + term_note(items, table, borrower, term.value), cost_chart(table)),
+                    rendered(TABLE_CSS + right))
+
+        terms = tuple(product.model_dump_json() for product in items)   # an edited fee is another view
+        text, view, bank_view = remembered(("product_comparator", borrower, terms, amount.value, term.value,
+                                            pd_slider.value, lgd_slider.value, renew.value), build)
+        summary.value = text
+        output.outputs, bank_output.outputs = view, bank_view
         if editor.value:
             product = current(editor.value)
             rate = pricing.annualized_rate(product.cashflows(amount.value, term.value, borrower, renew.value))
@@ -337,19 +345,26 @@ def schedule_explorer(method: str = "equal_installment", principal: float = 100_
             options["repayment_months"] = months_due
             options["shares"] = parse_shares(shares.value, len(months_due))
         use_grace = grace.value if chooser.value in ("equal_installment", "equal_principal", "interest_only") else 0
-        plan = schedules.schedule(amount.value, rate.value / 100, term.value, chooser.value, use_grace, **options)
-        cost = pricing.annualized_rate(pricing.borrower_cashflows(plan))
-        assert cost.simple_rate is not None  # a schedule table carries the contract balance
-        name = schedules.METHODS[chooser.value]
-        summary.value = (f"<b>{name}</b>：首期还款 <b>{plan['payment'].iloc[0]:,.2f}</b> 元，最高一期 "
-                         f"{plan['payment'].max():,.2f} 元；利息合计 <b>{plan['interest'].sum():,.2f}</b> 元，"
-                         f"还款合计 {plan['payment'].sum():,.2f} 元。IRR 年化利率 {percent(cost.irr_rate, 2)}，"
-                         f"单利年化 {percent(cost.simple_rate, 2)}（名义年利率 {rate.value:.2f}%）。")
-        shown = schedules.to_display(plan)
-        money2 = {c: (lambda v: money(v, decimals=2)) for c in shown.columns if "元" in c}
-        table = table_html(shown, index=False, formatters=money2, caption=f"还款计划（{name}，元）")
-        replace_output(output, TABLE_CSS + f"<div style='max-height:340px;overflow:auto'>{table}</div>",
-                       schedule_chart(plan, f"每期还款构成：本金与利息（{name}）"))
+
+        def build() -> tuple[str, tuple[dict[str, Any], ...]]:
+            plan = schedules.schedule(amount.value, rate.value / 100, term.value, chooser.value, use_grace, **options)
+            cost = pricing.annualized_rate(pricing.borrower_cashflows(plan))
+            assert cost.simple_rate is not None  # a schedule table carries the contract balance
+            name = schedules.METHODS[chooser.value]
+            text = (f"<b>{name}</b>：首期还款 <b>{plan['payment'].iloc[0]:,.2f}</b> 元，最高一期 "
+                    f"{plan['payment'].max():,.2f} 元；利息合计 <b>{plan['interest'].sum():,.2f}</b> 元，"
+                    f"还款合计 {plan['payment'].sum():,.2f} 元。IRR 年化利率 {percent(cost.irr_rate, 2)}，"
+                    f"单利年化 {percent(cost.simple_rate, 2)}（名义年利率 {rate.value:.2f}%）。")
+            shown = schedules.to_display(plan)
+            money2 = {c: (lambda v: money(v, decimals=2)) for c in shown.columns if "元" in c}
+            table = table_html(shown, index=False, formatters=money2, caption=f"还款计划（{name}，元）")
+            return text, rendered(TABLE_CSS + f"<div style='max-height:340px;overflow:auto'>{table}</div>",
+                                  schedule_chart(plan, f"每期还款构成：本金与利息（{name}）"))
+
+        text, view = remembered(("schedule_explorer", chooser.value, amount.value, rate.value, term.value, use_grace,
+                                 repr(sorted(options.items()))), build)
+        summary.value = text
+        output.outputs = view
 
     for widget in (chooser, amount, rate, term, grace, sale_months, shares, day_count, start):
         widget.observe(refresh, names="value")

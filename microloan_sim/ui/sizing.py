@@ -18,7 +18,8 @@ from .. import casebook, sizing
 from ..labels import TURNOVER_DEFINITIONS, TURNOVER_NOTE
 from ..plotting import PALETTE, new_figure, yuan_formatter
 from ..schedules import METHODS
-from ._common import TABLE_CSS, case_pickers, illustrative_tag, learner_variant, money, replace_output, safe, table_html
+from ._common import (TABLE_CSS, case_pickers, illustrative_tag, learner_variant, money, remembered, rendered,
+                      replace_output, safe, table_html)
 
 #: Repayment methods offered by the calculator, in this order.
 CALCULATOR_METHODS = ("equal_installment", "equal_principal", "interest_only", "seasonal", "bullet")
@@ -138,14 +139,22 @@ def sizing_calculator(case_id: str = "C01") -> widgets.VBox:
             return
         binding.value = ""
         case = state["case"]
-        rec = sizing.recommend(case, amount=amount.value, annual_rate=rate.value / 100, months=months.value,
-                               share=share.value, method=method.value, working_capital_binding=working_capital.value,
-                               secured=secured.value)
-        binding.value = binding_html(rec)
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in rec.notes)
-        replace_output(output, TABLE_CSS + limits_table(rec)
-                       + (f"<div class='ml-notes'><b>提示</b><ul>{notes}</ul></div>" if notes else ""),
-                       limits_chart(rec))
+        settings = (amount.value, rate.value, months.value, share.value, method.value, working_capital.value,
+                    secured.value)
+
+        def build() -> tuple[sizing.Recommendation, str, tuple[dict[str, object], ...]]:
+            rec = sizing.recommend(case, amount=amount.value, annual_rate=rate.value / 100, months=months.value,
+                                   share=share.value, method=method.value,
+                                   working_capital_binding=working_capital.value, secured=secured.value)
+            notes = "".join(f"<li>{html.escape(n)}</li>" for n in rec.notes)
+            view = rendered(TABLE_CSS + limits_table(rec)
+                            + (f"<div class='ml-notes'><b>提示</b><ul>{notes}</ul></div>" if notes else ""),
+                            limits_chart(rec))
+            return rec, binding_html(rec), view
+
+        rec, binding_text, view = remembered(("sizing_calculator", case, *settings), build)
+        binding.value = binding_text
+        output.outputs = view
         shown["rec"] = rec
         stale.append(True)
         show_details()
