@@ -61,9 +61,12 @@ from jupyter_client.provisioning import LocalProvisioner
 FORK_PROVISIONER = "microloan-fork"
 #: What the fork server imports before it forks: the kernel itself, the libraries every course page uses, and
 #: the course package with its widgets and charts.
+#: (Not matplotlib_inline: it sets itself up when it is imported in a kernel, the first time a notebook uses
+#: pyplot.)
 PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipywidgets", "numpy", "pandas", "matplotlib.figure",
-           "matplotlib.backends.backend_agg", "matplotlib_inline.backend_inline", "microloan_sim",
-           "microloan_sim.ui", "microloan_sim.plotting")
+           "matplotlib.backends.backend_agg", "microloan_sim", "microloan_sim.ui", "microloan_sim.plotting")
+#: The matplotlib backend of a kernel's notebook (ipykernel's default).
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 #: The served folders whose notebooks get a forked kernel.
 COURSE_FOLDERS = ("course", "exercises", "casebook", "instructor")
 #: Seconds the first course kernel waits for a new fork server to import everything and listen.
@@ -104,6 +107,15 @@ def _end_with(pid: int) -> None:
         threading.Thread(target=watch, name="microloan-parent-watch", daemon=True).start()
 
 
+def _register_import_time_hooks() -> None:
+    """What modules imported before the kernel existed would have done at import in a kernel: ipywidgets registers
+    its comm targets when it is imported under a running shell (without them a page with many widgets loads each
+    widget's state one message at a time, and 06's 900 widgets can take minutes)."""
+    import ipywidgets
+
+    ipywidgets.register_comm_target()
+
+
 def _run_kernel(request: dict[str, Any]) -> None:
     """In the forked child: become the kernel the server asked for; never returns."""
     code = 0
@@ -125,11 +137,14 @@ def _run_kernel(request: dict[str, Any]) -> None:
 
         # matplotlib was imported before the kernel set its default backend; a notebook that uses pyplot
         # gets the kernel's inline backend, as in a kernel started the usual way
-        matplotlib.rcParams["backend"] = os.environ.get("MPLBACKEND", "module://matplotlib_inline.backend_inline")
+        matplotlib.rcParams["backend"] = os.environ.get("MPLBACKEND", INLINE_BACKEND)
         sys.argv = ["ipykernel_launcher", *arguments]
         from ipykernel.kernelapp import IPKernelApp
 
-        IPKernelApp.launch_instance(argv=arguments)
+        app = IPKernelApp.instance()
+        app.initialize(arguments)
+        _register_import_time_hooks()
+        app.start()
     except SystemExit as stop:
         code = stop.code if isinstance(stop.code, int) else 1
     except BaseException:   # noqa: BLE001 - the kernel's own log has the details; the server sees it end
@@ -224,6 +239,8 @@ def _open_dashboards(notebook: pathlib.Path) -> None:
     namespace: dict[str, Any] = {"__name__": "__notebook__"}
     try:
         cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        if any("pyplot" in "".join(cell["source"]) for cell in cells):
+            return   # pyplot's figures and backend belong to each kernel (the course draws without pyplot)
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             for cell in cells:
                 source = "".join(cell["source"])

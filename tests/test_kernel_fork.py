@@ -209,3 +209,41 @@ def test_the_fork_server_is_replaced_when_the_data_change(tmp_path: Path, monkey
         assert page.html.count(WIDGET_VIEW) >= 5 and "Traceback" not in page.html
         assert kernel_process(server, page.kernel_id).ppid() not in (first.pid, server.pid)   # a new fork server
         page.close()
+
+
+@pytest.mark.slow
+def test_a_forked_kernel_answers_the_widget_managers_like_any_kernel(tmp_path: Path) -> None:
+    """ipywidgets registers its comm targets when it is imported in a running kernel; the fork server imported it
+    before any kernel existed, so the forked kernel registers them itself. Without the control target the page asks
+    for each widget's state one by one, and 06's 900 widgets stayed 'Loading widget...' for minutes."""
+    import nbformat
+
+    probe = ("import comm\n"
+             "print('注册的通信目标：' + ','.join(sorted(comm.get_comm_manager().targets)))")
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(probe)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    with course_server(tmp_path, extra={"course/zz_targets.ipynb": tmp_path / "probe.ipynb"}) as (base, server, fork):
+        page = Page(base, "course/zz_targets.ipynb")
+        assert kernel_process(server, page.kernel_id).ppid() == fork.pid
+        shown = re.search(r"注册的通信目标：([\w.,]*)", page.html)
+        assert shown is not None, page.html[-2000:]
+        assert {"jupyter.widget", "jupyter.widget.control"} <= set(shown.group(1).split(","))
+        page.close()
+
+
+@pytest.mark.slow
+def test_a_forked_kernel_shows_a_pyplot_chart_like_any_kernel(tmp_path: Path) -> None:
+    """matplotlib was imported before the kernel chose its inline backend: a notebook drawing with pyplot still
+    gets its chart in the page (the course draws without pyplot; an instructor's own notebook may not)."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+        "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.title('pyplot')")])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    with course_server(tmp_path, extra={"course/zz_pyplot.ipynb": tmp_path / "probe.ipynb"}) as (base, server, fork):
+        page = Page(base, "course/zz_pyplot.ipynb")
+        assert kernel_process(server, page.kernel_id).ppid() == fork.pid
+        assert "data:image/png;base64" in page.html and "Traceback" not in page.html
+        page.close()
