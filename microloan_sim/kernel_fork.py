@@ -52,6 +52,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from typing import Any
 
 from jupyter_client.connect import KernelConnectionInfo
@@ -69,6 +70,8 @@ PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipywidgets", "numpy", "
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 #: The served folders whose notebooks get a forked kernel.
 COURSE_FOLDERS = ("course", "exercises", "casebook", "instructor")
+#: The environment variable that hands the lesson's notebooks (a JSON list) to the fork server.
+LESSON_VARIABLE = "MICROLOAN_FORK_LESSON"
 #: Seconds the first course kernel waits for a new fork server to import everything and listen.
 START_TIMEOUT = 60.0
 
@@ -288,6 +291,12 @@ def serve_forks(socket_path: str) -> None:
     _import_the_course()
     _draw_once()
     _read_the_casebook()
+    opened: set[pathlib.Path] = set()
+    for name in json.loads(os.environ.get(LESSON_VARIABLE) or "[]"):   # the lesson's notebooks, before any kernel
+        planned = pathlib.Path(name)
+        if planned.parts[:1] == ("course",) and planned.is_file() and planned not in opened:
+            opened.add(planned)
+            _open_dashboards(planned)
     gc.collect()
     gc.freeze()   # the collector of a forked kernel never walks (and so never copies) the imported objects
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -296,7 +305,6 @@ def serve_forks(socket_path: str) -> None:
     os.chmod(socket_path + ".new", 0o600)
     listener.listen(64)
     os.rename(socket_path + ".new", socket_path)   # the path appears once connections are accepted
-    opened: set[pathlib.Path] = set()
     files = _data_stamp()
     listener.settimeout(2.0)
     while os.getppid() == parent:
@@ -340,11 +348,13 @@ class _ForkServer:
         self._lock = threading.Lock()
         self._process: subprocess.Popen[bytes] | None = None
         self._socket = ""
+        self.lesson: list[str] = []
 
     def _start(self) -> None:
         folder = tempfile.mkdtemp(prefix="ml-fork-")     # 0700
         self._socket = os.path.join(folder, "fork.sock")
-        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1"}   # no BLAS threads in a process that forks
+        env = {**os.environ, "OPENBLAS_NUM_THREADS": "1",   # no BLAS threads in a process that forks
+               LESSON_VARIABLE: json.dumps(self.lesson, ensure_ascii=False)}
         self._process = subprocess.Popen([sys.executable, "-m", "microloan_sim.kernel_fork", self._socket],
                                          env=env, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + START_TIMEOUT
@@ -380,9 +390,15 @@ class _ForkServer:
 _SERVER = _ForkServer()
 
 
-def start_fork_server_in_background() -> None:
+def start_fork_server_in_background(lesson: Sequence[str] = ()) -> None:
     """Start the fork server now, in a thread (Voila calls it at start-up, so that the first learner does not
-    wait for the imports); a failure is left to the first kernel, which then starts the usual way."""
+    wait for the imports); a failure is left to the first kernel, which then starts the usual way.
+
+    ``lesson``: the notebooks of the lesson in progress (``microloan serve --warm``, paths in the served folder),
+    which the fork server opens before it takes the first kernel, so even the first learner's kernel (and the
+    warm pool's) starts with their opening views."""
+    _SERVER.lesson = [str(notebook) for notebook in lesson]
+
     def start() -> None:
         with contextlib.suppress(OSError):
             _SERVER.ensure_running()

@@ -209,7 +209,9 @@ class MicroloanVoila(Voila):
         from .kernel_fork import FORK_PROVISIONER, start_fork_server_in_background
 
         if self.config.get("KernelProvisionerFactory", {}).get("default_provisioner_name") == FORK_PROVISIONER:
-            start_fork_server_in_background()   # the course's imports done before the first learner comes
+            pools = dict(getattr(self.kernel_manager, "kernel_pools_config", None) or {})   # --warm's pools
+            lesson = [name for name, pool in pools.items() if name != "default" and pool.get("pool_size", 0) > 0]
+            start_fork_server_in_background(lesson)   # imports (and the lesson's notebooks) before the learners
         self.listen()
 
 

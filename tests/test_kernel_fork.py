@@ -247,3 +247,20 @@ def test_a_forked_kernel_shows_a_pyplot_chart_like_any_kernel(tmp_path: Path) ->
         assert kernel_process(server, page.kernel_id).ppid() == fork.pid
         assert "image/png" in page.html and "Traceback" not in page.html   # the chart's output
         page.close()
+
+
+@pytest.mark.slow
+def test_the_lessons_notebooks_are_opened_before_the_first_learner(tmp_path: Path) -> None:
+    """``microloan serve --warm 04e``: the fork server opens the lesson's notebooks before it forks any kernel, so
+    the first learner's kernel (and the warm pool's) starts with their opening views too."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    warm = {"course/04e_额度测算.ipynb": 1}
+    with course_server(tmp_path, extra={"course/zz_probe.ipynb": tmp_path / "probe.ipynb"}, warm=warm) as (base, _, _):
+        page = Page(base, "course/zz_probe.ipynb")        # nobody has opened 04e
+        page.close()
+        shown = re.search(r"已算好的开场视图：([\w,]*)", page.html)
+        assert shown is not None and "sizing_calculator" in shown.group(1).split(","), page.html[-2000:]
