@@ -151,6 +151,11 @@ def fork_servers(server: psutil.Process) -> list[psutil.Process]:
     return children_running(server, "microloan_sim.kernel_fork", recursive=False)
 
 
+def server_side(server: psutil.Process) -> list[psutil.Process]:
+    """The Voila server and its fork server: the CPU a page costs besides its own kernel."""
+    return [server, *fork_servers(server)]
+
+
 def cpu_seconds(processes: list[psutil.Process]) -> float:
     """User + system CPU seconds the processes have used so far."""
     total = 0.0
@@ -202,12 +207,12 @@ def run_class(base: str, server: psutil.Process, notebook: str, learners: int, s
         learner.open(url)
 
     threads = [threading.Thread(target=arrive, args=(i, learner)) for i, learner in enumerate(crowd)]
-    server_cpu = cpu_seconds([server, *fork_servers(server)])
+    server_cpu = cpu_seconds(server_side(server))
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    server_cpu = cpu_seconds([server, *fork_servers(server)]) - server_cpu
+    server_cpu = cpu_seconds(server_side(server)) - server_cpu
     open_kernels = kernels(server)
     rss, pss = memory_mib(open_kernels + fork_servers(server))   # the fork server's pages are the kernels' too
     kernel_cpu = cpu_seconds(open_kernels)  # a refilled warm pool's kernels included
@@ -242,9 +247,9 @@ def measure(base: str, notebook: str, name: str, learners: int, spread: float, p
     if pool:
         wait_for_pool(server, pool)
     alone = Learner(base)
-    server_cpu = cpu_seconds([server, *fork_servers(server)])
+    server_cpu = cpu_seconds(server_side(server))
     alone.open(render_url(base, notebook))  # a single learner on a quiet server: the reference page
-    server_cpu = cpu_seconds([server, *fork_servers(server)]) - server_cpu
+    server_cpu = cpu_seconds(server_side(server)) - server_cpu
     single_rss, _ = memory_mib(kernels(server))
     own = [k for k in kernels(server) if any(alone.kernel_id and alone.kernel_id in part for part in k.cmdline())]
     single_cpu = cpu_seconds(own) + server_cpu  # the page's kernel from its start, and the server's share

@@ -206,6 +206,15 @@ def _read_the_casebook() -> None:
 SELF_CHECK_MARK = "# 自检"
 
 
+def is_self_check(cell_type: str, source: str) -> bool:
+    """Whether a notebook cell is a hidden self-check, which pages leave out.
+
+    >>> is_self_check("code", "# 自检：1 + 1 = 2"), is_self_check("code", "ml.ui.say('hi')")
+    (True, False)
+    """
+    return cell_type == "code" and source.lstrip().startswith(SELF_CHECK_MARK)
+
+
 def _requested_notebook(env: dict[str, str]) -> pathlib.Path | None:
     """The course notebook a page's kernel is asked for (Voila passes the page's address to its kernels), as a
     path in the served folder (the fork server runs in Voila's folder); ``None`` for anything else.
@@ -247,7 +256,7 @@ def _open_dashboards(notebook: pathlib.Path) -> None:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             for cell in cells:
                 source = "".join(cell["source"])
-                if cell["cell_type"] == "code" and not source.lstrip().startswith(SELF_CHECK_MARK):
+                if cell["cell_type"] == "code" and not is_self_check(cell["cell_type"], source):
                     exec(compile(source, str(notebook), "exec"), namespace)   # noqa: S102 - the course's own cells
     except Exception:   # noqa: BLE001 - the page shows its own errors; here the rest of the notebook is skipped
         pass
@@ -264,12 +273,12 @@ def _data_stamp() -> tuple[tuple[str, int, int], ...]:
     """(path, size, modification time) of every data file a page reads: the package's data (products, scorecards,
     parameters…) and the casebook. The fork server ends when it changes, so that no kernel is forked with what an
     instructor has since edited; the next page starts a fresh fork server."""
-    from ._data import PACKAGE_DIR
+    from ._data import DATA_DIR
     from .casebook import casebook_dir
 
     stamp = []
     with contextlib.suppress(Exception):
-        for folder in (PACKAGE_DIR / "data", casebook_dir()):
+        for folder in (DATA_DIR, casebook_dir()):
             for path in sorted(folder.rglob("*")):
                 if path.is_file():
                     info = path.stat()
@@ -292,11 +301,14 @@ def serve_forks(socket_path: str) -> None:
     _draw_once()
     _read_the_casebook()
     opened: set[pathlib.Path] = set()
+
+    def open_once(notebook: pathlib.Path | None) -> None:
+        if notebook is not None and notebook.parts[:1] == ("course",) and notebook not in opened and notebook.is_file():
+            opened.add(notebook)
+            _open_dashboards(notebook)
+
     for name in json.loads(os.environ.get(LESSON_VARIABLE) or "[]"):   # the lesson's notebooks, before any kernel
-        planned = pathlib.Path(name)
-        if planned.parts[:1] == ("course",) and planned.is_file() and planned not in opened:
-            opened.add(planned)
-            _open_dashboards(planned)
+        open_once(pathlib.Path(name))
     gc.collect()
     gc.freeze()   # the collector of a forked kernel never walks (and so never copies) the imported objects
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -326,10 +338,7 @@ def serve_forks(socket_path: str) -> None:
                 request = json.loads(data)
             except ValueError:
                 continue
-            notebook = _requested_notebook(request.get("env", {}))
-            if notebook is not None and notebook not in opened and notebook.is_file():
-                opened.add(notebook)
-                _open_dashboards(notebook)   # once, before the first of its kernels: every one inherits it
+            open_once(_requested_notebook(request.get("env", {})))   # before its first kernel: all inherit it
             pid = os.fork()
             if pid == 0:
                 listener.close()
@@ -420,9 +429,7 @@ class ForkedKernel:
         if self.returncode is None:
             try:
                 os.kill(self.pid, 0)
-            except ProcessLookupError:
-                self.returncode = 0
-            except PermissionError:   # the pid was reused by another user's process: ours is gone
+            except (ProcessLookupError, PermissionError):   # gone (or its pid reused by another user's process)
                 self.returncode = 0
         return self.returncode
 

@@ -174,10 +174,9 @@ def without_self_checks(request_handler: Any, notebook: Any, cwd: str) -> Any:
     >>> [cell.source for cell in without_self_checks(None, book, ".").cells]
     ["ml.ui.say('hi')"]
     """
-    from .kernel_fork import SELF_CHECK_MARK
+    from .kernel_fork import is_self_check
 
-    notebook.cells = [cell for cell in notebook.cells
-                      if not (cell.cell_type == "code" and cell.source.lstrip().startswith(SELF_CHECK_MARK))]
+    notebook.cells = [cell for cell in notebook.cells if not is_self_check(cell.cell_type, cell.source)]
     return notebook
 
 

@@ -89,6 +89,15 @@ def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool
             shutil.rmtree(data, ignore_errors=True)
 
 
+def listening_process(base: str) -> Any:
+    """The process (psutil.Process) that listens on ``base``'s port: the Voila server a test started."""
+    import psutil
+
+    port = int(base.rstrip("/").rsplit(":", 1)[1])
+    return next(psutil.Process(c.pid) for c in psutil.net_connections(kind="tcp")
+                if c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN)
+
+
 def render_url(base: str, notebook: str) -> str:
     """URL of a notebook (path relative to the served root) under Voila's renderer."""
     return f"{base}voila/render/{quote(notebook)}"

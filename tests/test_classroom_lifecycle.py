@@ -133,11 +133,9 @@ def test_an_open_idle_page_outlives_the_idle_timeout_and_still_reacts(lifecycle_
 
 def kernel_processes(base: str) -> int:
     """Kernels running under the Voila server listening on ``base``'s port (warm ones included)."""
-    import psutil
+    from .browser_support import listening_process
 
-    port = int(base.rstrip("/").rsplit(":", 1)[1])
-    server = next(psutil.Process(c.pid) for c in psutil.net_connections(kind="tcp")
-                  if c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN)
+    server = listening_process(base)
     return sum(1 for child in server.children(recursive=True)
                if any("ipykernel" in part for part in child.cmdline()))
 

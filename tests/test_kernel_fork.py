@@ -21,18 +21,12 @@ import pytest
 
 from microloan_sim import kernel_fork, serving
 
-from .browser_support import REPO, render_url, voila_server
+from .browser_support import REPO, listening_process, render_url, voila_server
 
 COURSE_PAGE = "course/04c_报表编制.ipynb"
 PLAIN_PAGE = "bench/blank.ipynb"            # outside the course folders: a kernel started the usual way
 _CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>', re.S)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def listening_process(base: str) -> psutil.Process:
-    port = int(base.rstrip("/").rsplit(":", 1)[1])
-    return next(psutil.Process(c.pid) for c in psutil.net_connections(kind="tcp")
-                if c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN)
 
 
 def fork_servers(server: psutil.Process) -> list[psutil.Process]:
@@ -74,6 +68,16 @@ def course_server(tmp_path: Path, **options: Any) -> Iterator[tuple[str, psutil.
         server = listening_process(base)
         assert wait_until(lambda: bool(fork_servers(server)))        # started with Voila, before any learner
         yield base, server, fork_servers(server)[0]
+
+
+def probe_notebook(folder: Path, *sources: str) -> Path:
+    """A notebook of code cells ``sources`` written into ``folder`` (served under course/ by the tests)."""
+    import nbformat
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(notebook, folder / "probe.ipynb")
+    return folder / "probe.ipynb"
 
 
 def wait_until(condition, limit: float = 60.0) -> bool:  # type: ignore[no-untyped-def]
@@ -148,13 +152,7 @@ def test_the_fork_server_and_its_kernels_end_with_the_voila_server(tmp_path: Pat
 @pytest.mark.slow
 def test_a_page_runs_without_the_notebooks_self_checks(tmp_path: Path) -> None:
     """The hidden ``# 自检`` cells assert the course's numbers for nbval; a learner's page does not run them."""
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell('print("页面内容" + "已显示")'),
-        nbformat.v4.new_code_cell('# 自检（学员看不到代码）\nprint("自检" + "运行了")')])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    probe_notebook(tmp_path, 'print("页面内容" + "已显示")', '# 自检（学员看不到代码）\nprint("自检" + "运行了")')
     with course_server(tmp_path, extra={"course/probe.ipynb": tmp_path / "probe.ipynb"}) as (base, _, _):
         page = Page(base, "course/probe.ipynb")
         assert "页面内容已显示" in page.html                   # the page's own cell ran
@@ -170,11 +168,7 @@ def test_a_notebook_is_opened_once_in_the_fork_server_before_its_kernels_are_for
     """The first page of a course notebook makes the fork server run that notebook once, before forking its kernel,
     so its kernel and every later one start with the dashboards' opening views worked out (04e: the sizing
     calculator). A notebook nobody opened is not run."""
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    probe_notebook(tmp_path, PROBE)
 
     def views(base: str) -> set[str]:
         page = Page(base, "course/zz_probe.ipynb")
@@ -216,13 +210,7 @@ def test_a_forked_kernel_answers_the_widget_managers_like_any_kernel(tmp_path: P
     """ipywidgets registers its comm targets when it is imported in a running kernel; the fork server imported it
     before any kernel existed, so the forked kernel registers them itself. Without the control target the page asks
     for each widget's state one by one, and 06's 900 widgets stayed 'Loading widget...' for minutes."""
-    import nbformat
-
-    probe = ("import comm\n"
-             "print('注册的通信目标：' + ','.join(sorted(comm.get_comm_manager().targets)))")
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(probe)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    probe_notebook(tmp_path, "import comm\nprint('注册的通信目标：' + ','.join(sorted(comm.get_comm_manager().targets)))")
     with course_server(tmp_path, extra={"course/zz_targets.ipynb": tmp_path / "probe.ipynb"}) as (base, server, fork):
         page = Page(base, "course/zz_targets.ipynb")
         assert kernel_process(server, page.kernel_id).ppid() == fork.pid
@@ -236,12 +224,7 @@ def test_a_forked_kernel_answers_the_widget_managers_like_any_kernel(tmp_path: P
 def test_a_forked_kernel_shows_a_pyplot_chart_like_any_kernel(tmp_path: Path) -> None:
     """matplotlib was imported before the kernel chose its inline backend: a notebook drawing with pyplot still
     gets its chart in the page (the course draws without pyplot; an instructor's own notebook may not)."""
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-        "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.title('pyplot')")])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    probe_notebook(tmp_path, "import matplotlib.pyplot as plt\nplt.plot([1, 3, 2])\nplt.title('pyplot')")
     with course_server(tmp_path, extra={"course/zz_pyplot.ipynb": tmp_path / "probe.ipynb"}) as (base, server, fork):
         page = Page(base, "course/zz_pyplot.ipynb")
         assert kernel_process(server, page.kernel_id).ppid() == fork.pid
@@ -253,11 +236,7 @@ def test_a_forked_kernel_shows_a_pyplot_chart_like_any_kernel(tmp_path: Path) ->
 def test_the_lessons_notebooks_are_opened_before_the_first_learner(tmp_path: Path) -> None:
     """``microloan serve --warm 04e``: the fork server opens the lesson's notebooks before it forks any kernel, so
     the first learner's kernel (and the warm pool's) starts with their opening views too."""
-    import nbformat
-
-    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(PROBE)])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(notebook, tmp_path / "probe.ipynb")
+    probe_notebook(tmp_path, PROBE)
     warm = {"course/04e_额度测算.ipynb": 1}
     with course_server(tmp_path, extra={"course/zz_probe.ipynb": tmp_path / "probe.ipynb"}, warm=warm) as (base, _, _):
         page = Page(base, "course/zz_probe.ipynb")        # nobody has opened 04e

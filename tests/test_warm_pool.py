@@ -18,7 +18,7 @@ import pytest
 
 from microloan_sim import serving
 
-from .browser_support import render_url, voila_server
+from .browser_support import listening_process, render_url, voila_server
 
 NOTEBOOK = "course/04c_报表编制.ipynb"
 _CONFIG = re.compile(r'<script id="jupyter-config-data" type="application/json">\s*(\{.*?\})\s*</script>', re.S)
@@ -27,9 +27,7 @@ _KERNEL_FILE = re.compile(r"kernel-([0-9a-f-]{36})\.json")
 
 def kernel_ids(base: str) -> set[str]:
     """Ids of the kernels running under the Voila server that listens on ``base``'s port."""
-    port = int(base.rstrip("/").rsplit(":", 1)[1])
-    server = next(psutil.Process(c.pid) for c in psutil.net_connections(kind="tcp")
-                  if c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN)
+    server = listening_process(base)
     found = set()
     for child in server.children(recursive=True):
         try:
