@@ -63,8 +63,10 @@ FORK_PROVISIONER = "microloan-fork"
 #: What the fork server imports before it forks: the kernel itself, the libraries every course page uses, and
 #: the course package with its widgets and charts.
 #: (Not matplotlib_inline: it sets itself up when it is imported in a kernel, the first time a notebook uses
-#: pyplot.)
-PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipywidgets", "numpy", "pandas", "matplotlib.figure",
+#: pyplot. ``ipykernel.debugger`` is what a kernel imports when it starts, with debugpy: about a fifth of a
+#: forked kernel's start-up CPU when it was left to each kernel.)
+PRELOAD = ("ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.debugger", "IPython.core.history", "pdb",
+           "ipywidgets", "numpy", "pandas", "matplotlib.figure",
            "matplotlib.backends.backend_agg", "microloan_sim", "microloan_sim.ui", "microloan_sim.plotting")
 #: The matplotlib backend of a kernel's notebook (ipykernel's default).
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -134,8 +136,9 @@ def _run_kernel(request: dict[str, Any]) -> None:
         # ipykernel's own watch compares the parent pid, which is the fork server's; the kernel instead ends when
         # the Voila server is gone, and outlives a fork server that died (an open page keeps working)
         _end_with(int(request["env"].get("JPY_PARENT_PID") or 0))
-        # (1: ipykernel then runs no watch of its own, and prints no "ipython kernel" note to Voila's log)
-        arguments = [*request["arguments"], "--IPKernelApp.parent_handle=1"]
+        # (1: ipykernel then runs no watch of its own, and prints no "ipython kernel" note to Voila's log);
+        # a page's kernel keeps no input history (nobody can recall it, and writing it is a thread's work per cell)
+        arguments = [*request["arguments"], "--IPKernelApp.parent_handle=1", "--HistoryManager.enabled=False"]
         import matplotlib
 
         # matplotlib was imported before the kernel set its default backend; a notebook that uses pyplot
@@ -363,6 +366,7 @@ class _ForkServer:
         folder = tempfile.mkdtemp(prefix="ml-fork-")     # 0700
         self._socket = os.path.join(folder, "fork.sock")
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1",   # no BLAS threads in a process that forks
+               "PYDEVD_DISABLE_FILE_VALIDATION": "1",   # debugpy's note on frozen modules, when it is preloaded
                LESSON_VARIABLE: json.dumps(self.lesson, ensure_ascii=False)}
         self._process = subprocess.Popen([sys.executable, "-m", "microloan_sim.kernel_fork", self._socket],
                                          env=env, stdin=subprocess.DEVNULL)

@@ -83,3 +83,37 @@ def test_the_product_multi_select_says_how_to_pick_several() -> None:
     assert isinstance(row.children[0], widgets.SelectMultiple)
     hint = " ".join(w.value for w in row.children[1].children if isinstance(w, widgets.HTML))
     assert "Ctrl" in hint and "多选" in hint
+
+
+def test_the_comparators_folded_sections_are_built_when_opened_and_then_work() -> None:
+    """The fee editor and the bank's view cost no widgets until a learner opens them; opened, they edit the
+    comparison. Hand check (data/products/_bank.yaml: LGD 60 %): 100,000 元 × PD 10 % × LGD 60 % = 6,000 元
+    expected loss; 政府性融资担保贷款's guarantee fee is 1 % a year."""
+    import contextlib
+    import io
+
+    import ipywidgets as widgets
+
+    from microloan_sim.ui.products import product_comparator
+
+    with contextlib.redirect_stdout(io.StringIO()):
+        box = product_comparator(None, ["gov_guarantee_loan"], principal=100_000, months=12)
+    accordion = box.children[-1]
+    assert accordion.titles == ("调整一个产品的利率和费用", "银行视角：风险分担后的损失与收益")
+    assert [section.children for section in accordion.children] == [(), ()]
+    accordion.selected_index = 1
+    bank = accordion.children[1].children[0]
+    pd_slider, lgd_slider = bank.children[0].children
+    assert "1,800" in bank.children[1].outputs[0]["data"]["text/html"]   # default PD 3 %: 100,000 × 3 % × 60 %
+    pd_slider.value = 10.0
+    assert "6,000" in bank.children[1].outputs[0]["data"]["text/html"]
+    accordion.selected_index = 0
+    fees = accordion.children[0].children[0]
+    guarantee = next(w for w in fees.children if "ml-fee-guarantee-fee" in w._dom_classes)
+    assert isinstance(guarantee, widgets.FloatSlider) and guarantee.value == pytest.approx(1.0)
+    before = box.children[3].value
+    guarantee.value = 2.0
+    assert "（已调整）" in box.children[3].value and box.children[3].value != before
+    accordion.selected_index = 1
+    assert accordion.children[1].children[0] is bank    # built once; opening it again keeps the learner's PD
+    assert pd_slider.value == 10.0

@@ -65,9 +65,30 @@ def compare(products: Sequence[Product | str], principal: float, months: int | N
     items = [get(p) if isinstance(p, str) else p for p in products]
     if not items:
         raise InputError("请至少选择一个产品", field="产品")
-    rows = [_compare_row(p, amount, months, borrower, default_pd, loss_rate, assumptions, replace_existing_loans)
+    rows = [_remembered_row(p, amount, months, borrower, default_pd, loss_rate, assumptions, replace_existing_loans)
             for p in items]
     return _table(rows)
+
+
+#: Rows already worked out in this process, by everything they depend on; oldest dropped first.
+_ROWS: dict[tuple[Any, ...], dict[str, Any]] = {}
+ROWS_KEPT = 512
+
+
+def _remembered_row(product: Product, principal: float, months: int | None, borrower: Case | None,
+                    default_pd: float, lgd: float, bank: BankAssumptions, replace_existing: bool) -> dict[str, Any]:
+    """:func:`_compare_row`, worked out once per process for the same inputs (every page of a class shows the
+    same comparisons). A product and the bank's assumptions are keyed by their contents (an edited fee is
+    another row), a case by the object (a case is loaded once per process; a learner's variant is another)."""
+    key = (product.model_dump_json(), principal, months, borrower, default_pd, lgd, bank.model_dump_json(),
+           replace_existing)
+    row = _ROWS.get(key)
+    if row is None:
+        row = _compare_row(product, principal, months, borrower, default_pd, lgd, bank, replace_existing)
+        if len(_ROWS) >= ROWS_KEPT:
+            _ROWS.pop(next(iter(_ROWS)))
+        _ROWS[key] = row
+    return dict(row)
 
 
 def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:

@@ -243,6 +243,33 @@ def replace_output(output: widgets.Output, *items: Any) -> None:
     output.outputs = rendered(*items)
 
 
+def folded(sections: dict[str, Callable[[], widgets.Widget]]) -> widgets.Accordion:
+    """A closed accordion whose sections are built when first opened (title → function building its content).
+
+    A folded section that most learners never open then costs no widgets on every page.
+
+    >>> calls = []
+    >>> accordion = folded({"明细": lambda: calls.append(1) or widgets.HTML("细节")})
+    >>> accordion.selected_index is None, calls, accordion.titles
+    (True, [], ('明细',))
+    >>> accordion.selected_index = 0
+    >>> accordion.children[0].children[0].value, calls
+    ('细节', [1])
+    """
+    builders = list(sections.values())
+    accordion = widgets.Accordion(children=[widgets.VBox() for _ in builders], titles=tuple(sections))
+    accordion.selected_index = None
+
+    def show(change: dict[str, Any]) -> None:
+        index = change["new"]
+        if index is not None and builders[index] is not None:
+            build, builders[index] = builders[index], None
+            accordion.children[index].children = (build(),)
+
+    accordion.observe(show, names="selected_index")
+    return accordion
+
+
 def with_class(root: Any, css: str) -> list[Any]:
     """Every widget under ``root`` (itself included, depth first) that carries the CSS class ``css``.
 

@@ -20,8 +20,8 @@ from matplotlib.figure import Figure
 from .. import casebook, pricing, products, schedules
 from ..errors import InputError
 from ..plotting import PALETTE, new_figure, yuan_formatter
-from ._common import (TABLE_CSS, case_options, illustrative_tag, money, parse_numbers, parse_shares, percent, remembered,
-                      rendered, replace_output, safe, table_html)
+from ._common import (TABLE_CSS, case_options, folded, illustrative_tag, money, parse_numbers, parse_shares, percent,
+                      remembered, rendered, replace_output, safe, table_html)
 
 #: Products shown by default in the comparator (course 05b: cooperation products and a fee-laden contrast).
 DEFAULT_COMPARISON = ("gov_guarantee_loan", "batch_guarantee_loan", "private_guarantee_loan",
@@ -137,23 +137,21 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
     picker = widgets.SelectMultiple(options=_product_options(), value=chosen, rows=8, description="比较的产品",
                                     style=_STYLE, layout=widgets.Layout(width="520px"))
     renew = widgets.Checkbox(value=False, indent=False, description="新贷款替代客户现有贷款（续贷）")
-    pd_slider = widgets.FloatSlider(value=products.bank_assumptions().default_pd * 100, min=0, max=30, step=0.5,
-                                    description="违约概率 PD（%）", continuous_update=False, style=_STYLE)
-    lgd_slider = widgets.FloatSlider(value=products.bank_assumptions().default_lgd * 100, min=0, max=100, step=5,
-                                     description="违约损失率 LGD（%）", continuous_update=False, style=_STYLE)
-    editor = widgets.Dropdown(description="调整产品", style=_STYLE, layout=widgets.Layout(width="360px"))
-    sliders = {key: widgets.FloatSlider(min=0, max=top, step=step, description=text, readout_format=".2f",
-                                        continuous_update=False, style=_STYLE, layout=widgets.Layout(width="420px"))
-               for key, (text, top, step) in EDITABLE_TERMS.items()}
-    reset = widgets.Button(description="恢复示例参数", icon="undo")
     for widget, css in ((case_picker, "ml-case"), (amount, "ml-principal"), (term, "ml-months"),
-                        (picker, "ml-products"), (renew, "ml-renew"), (editor, "ml-edit-product")):
+                        (picker, "ml-products"), (renew, "ml-renew")):
         widget.add_class(css)
-    for key, slider in sliders.items():
-        slider.add_class(f"ml-fee-{key.replace('_', '-')}")
+    # the two folded sections (a product's fees, the bank's view) are built when first opened: most learners
+    # never open them, and their 40-odd widgets were half of every page's comparator
+    bank = products.bank_assumptions()
+    risk = {"pd": bank.default_pd * 100, "lgd": bank.default_lgd * 100}   # the bank view's sliders, in %
+    editor = widgets.Dropdown(description="调整产品", style=_STYLE, layout=widgets.Layout(width="360px"))
+    editor.add_class("ml-edit-product")
+    sliders: dict[str, widgets.FloatSlider] = {}
     summary = widgets.HTML()
     summary.add_class("ml-compare-summary")
-    output, bank_output, disclosure = widgets.Output(), widgets.Output(), widgets.HTML()
+    output, disclosure = widgets.Output(), widgets.HTML()
+    bank_output: list[widgets.Output] = []   # once the bank's view is opened
+    bank_view: list[tuple[dict[str, Any], ...]] = [()]
     edited: dict[str, products.Product] = {}
     loading: list[bool] = []
 
@@ -170,8 +168,8 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
         items = [current(pid) for pid in picker.value]
 
         def build() -> tuple[str, tuple[dict[str, Any], ...], tuple[dict[str, Any], ...]]:
-            table = products.compare(items, amount.value, term.value, borrower, pd_slider.value / 100,
-                                     lgd_slider.value / 100, replace_existing_loans=renew.value)
+            table = products.compare(items, amount.value, term.value, borrower, risk["pd"] / 100, risk["lgd"] / 100,
+                                     replace_existing_loans=renew.value)
             left, right = comparison_tables(table)
             irr = table["年化利率（IRR）"].to_numpy(dtype=float)
             cheapest, dearest = table.iloc[int(np.argmin(irr))], table.iloc[int(np.argmax(irr))]
@@ -183,10 +181,12 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
                     rendered(TABLE_CSS + right))
 
         terms = tuple(product.model_dump_json() for product in items)   # an edited fee is another view
-        text, view, bank_view = remembered(("product_comparator", borrower, terms, amount.value, term.value,
-                                            pd_slider.value, lgd_slider.value, renew.value), build)
+        text, view, bank_view[0] = remembered(("product_comparator", borrower, terms, amount.value, term.value,
+                                               risk["pd"], risk["lgd"], renew.value), build)
         summary.value = text
-        output.outputs, bank_output.outputs = view, bank_view
+        output.outputs = view
+        for shown in bank_output:
+            shown.outputs = bank_view[0]
         if editor.value:
             product = current(editor.value)
             rate = pricing.annualized_rate(product.cashflows(amount.value, term.value, borrower, renew.value))
@@ -251,13 +251,39 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
         sync_editor()
         refresh()
 
+    def fee_section() -> widgets.VBox:
+        for key, (text, top, step) in EDITABLE_TERMS.items():
+            sliders[key] = widgets.FloatSlider(min=0, max=top, step=step, description=text, readout_format=".2f",
+                                               continuous_update=False, style=_STYLE,
+                                               layout=widgets.Layout(width="420px"))
+            sliders[key].add_class(f"ml-fee-{key.replace('_', '-')}")
+        load_sliders()
+        for slider in sliders.values():
+            slider.observe(apply_edit, names="value")
+        reset = widgets.Button(description="恢复示例参数", icon="undo")
+        reset.on_click(on_reset)
+        return widgets.VBox([widgets.HBox([editor, reset]), *sliders.values()])
+
+    def bank_section() -> widgets.VBox:
+        pd_slider = widgets.FloatSlider(value=risk["pd"], min=0, max=30, step=0.5, description="违约概率 PD（%）",
+                                        continuous_update=False, style=_STYLE)
+        lgd_slider = widgets.FloatSlider(value=risk["lgd"], min=0, max=100, step=5, description="违约损失率 LGD（%）",
+                                         continuous_update=False, style=_STYLE)
+
+        def on_risk(_change: object = None) -> None:
+            risk.update(pd=pd_slider.value, lgd=lgd_slider.value)
+            refresh()
+
+        pd_slider.observe(on_risk, names="value")
+        lgd_slider.observe(on_risk, names="value")
+        bank_output.append(widgets.Output())
+        bank_output[0].outputs = bank_view[0]
+        return widgets.VBox([widgets.HBox([pd_slider, lgd_slider]), bank_output[0]])
+
     picker.observe(on_products, names="value")
     editor.observe(on_editor, names="value")
-    for slider in sliders.values():
-        slider.observe(apply_edit, names="value")
-    for widget in (case_picker, amount, term, renew, pd_slider, lgd_slider):
+    for widget in (case_picker, amount, term, renew):
         widget.observe(refresh, names="value")
-    reset.on_click(on_reset)
     sync_editor()
     refresh()
     note = widgets.HTML(f"<small>利率、费率、额度规则、风险分担比例、PD/LGD 均为{illustrative_tag()}"
@@ -267,12 +293,7 @@ def product_comparator(case_id: str | None = "C01", product_ids: Sequence[str] |
     pick_hint = widgets.HTML("<small class='ml-pick-hint'>怎样选几个产品：按住 Ctrl（苹果电脑按 ⌘）再点击，可以"
                              "多选或取消；按住 Shift 点击，可以选中连续的一段。</small>",
                              layout=widgets.Layout(max_width="300px"))
-    editor_box = widgets.VBox([widgets.HBox([editor, reset]), *sliders.values()])
-    bank_box = widgets.VBox([widgets.HBox([pd_slider, lgd_slider]), bank_output])
-    accordion = widgets.Accordion(children=[editor_box, bank_box])
-    accordion.set_title(0, "调整一个产品的利率和费用")
-    accordion.set_title(1, "银行视角：风险分担后的损失与收益")
-    accordion.selected_index = None
+    accordion = folded({"调整一个产品的利率和费用": fee_section, "银行视角：风险分担后的损失与收益": bank_section})
     return widgets.VBox([
         widgets.HBox([case_picker, amount, term]),
         widgets.HBox([picker, widgets.VBox([renew, pick_hint])]),
