@@ -6,7 +6,8 @@ run in the learner's kernel), so the time measured is the time to a complete pag
 the widgets. A page counts as failed when the request errors or times out, or when it holds fewer widget
 views than the same page rendered alone (Voila's output timeout dropped a dashboard) or an error output.
 The per-client kernel cap is off (every simulated learner shares 127.0.0.1); everything else is as under
-``microloan serve``. Memory per learner is the resident memory (RSS, and PSS, which shares libraries fairly) of the kernels
+``microloan serve``, whose fork server prepares the whole course after start-up: the bench waits until it has
+(``--on-demand``: a notebook is prepared when its first page asks, and the single learner is that page). Memory per learner is the resident memory (RSS, and PSS, which shares libraries fairly) of the kernels
 while every page is open. Then every page is closed the way the browser closes it (the page's shutdown
 call with its XSRF cookie) and the kernels still running 5 s later are counted.
 
@@ -61,7 +62,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _report import memory_mib, report  # noqa: E402
-from tests.browser_support import render_url, voila_server  # noqa: E402
+from tests.browser_support import render_url, voila_server, wait_until_idle  # noqa: E402
 
 NOTEBOOKS = {
     "blank": "bench/blank.ipynb",
@@ -244,6 +245,8 @@ def measure(base: str, notebook: str, name: str, learners: int, spread: float, p
     deadline = time.monotonic() + 60
     while kernels_kind == "forked" and not fork_servers(server) and time.monotonic() < deadline:
         time.sleep(0.2)   # the fork server starts with Voila
+    for fork_server in fork_servers(server):
+        wait_until_idle(fork_server)   # microloan serve's fork server prepares the course after start-up
     if pool:
         wait_for_pool(server, pool)
     alone = Learner(base)
@@ -280,18 +283,22 @@ def main() -> None:
     parser.add_argument("--plain", action="store_true",
                         help="also serve the dashboards with kernels started the usual way (no fork server)")
     parser.add_argument("--warm-notebooks", default="", help="the dashboards served warm (default: all chosen)")
+    parser.add_argument("--on-demand", action="store_true",
+                        help="serve as microloan serve --prepare-on-demand: a notebook is prepared in the fork server "
+                             "when its first page asks (the single learner is then that first page)")
     args = parser.parse_args()
+    serve = {"max_kernels_per_client": 0, "prepare_course": not args.on_demand}
     chosen = [name.strip() for name in args.notebooks.split(",") if name.strip()]
     if "blank" not in chosen:
         chosen.insert(0, "blank")  # every figure is read against the blank notebook of the same run
     rows: list[dict[str, Any]] = []
     blank = {"bench/blank.ipynb": ROOT / "bench" / "blank.ipynb"}
     # every simulated learner comes from 127.0.0.1: the per-client kernel cap would refuse all but 10
-    with voila_server(ROOT, extra=blank, max_kernels_per_client=0) as base:
+    with voila_server(ROOT, extra=blank, **serve) as base:
         for name in chosen:
             rows += measure(base, NOTEBOOKS[name], name, args.learners, args.spread, 0)
     if args.plain:   # the same dashboards with every kernel started the usual way (before the fork server)
-        with voila_server(ROOT, extra=blank, max_kernels_per_client=0, fork_kernels=False) as base:
+        with voila_server(ROOT, extra=blank, **serve, fork_kernels=False) as base:
             for name in chosen:
                 if name != "blank":
                     rows += measure(base, NOTEBOOKS[name], name, args.learners, args.spread, 0, "plain")
@@ -300,8 +307,7 @@ def main() -> None:
         for name in warmed:
             if name == "blank":
                 continue
-            with voila_server(ROOT, extra=blank, max_kernels_per_client=0,
-                              warm={NOTEBOOKS[name]: args.warm}) as base:
+            with voila_server(ROOT, extra=blank, **serve, warm={NOTEBOOKS[name]: args.warm}) as base:
                 rows += measure(base, NOTEBOOKS[name], name, args.learners, args.spread, args.warm)
     for row in rows:
         same = next(r for r in rows if r["notebook"] == "blank" and r["pattern"] == row["pattern"])

@@ -118,7 +118,8 @@ def _serve(args: argparse.Namespace) -> int:
     command = voila_command(root, args.port, preheat=args.preheat, ip=args.ip,
                             cull_idle_timeout=args.cull_idle_timeout, cull_interval=args.cull_interval,
                             max_kernels_per_client=args.max_kernels_per_client, allowed_hosts=args.allow_host,
-                            warm=warm, fork_kernels=not args.plain_kernels)
+                            warm=warm, fork_kernels=not args.plain_kernels,
+                            prepare_course=not args.prepare_on_demand)
     process = subprocess.Popen(command, env=serve_environment(data, instructor=args.instructor), cwd=root)
     return _run_until_stopped(process, [root], grace=15)
 
@@ -330,6 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--plain-kernels", action="store_true",
                        help="每个页面的内核都按普通方式单独启动（默认：课程页面的内核从已载入课程的进程复制而来，"
                             "启动快、共用内存）")
+    serve.add_argument("--prepare-on-demand", action="store_true",
+                       help="课程页面在第一位学员打开时才准备（默认：服务启动后约 20 秒内在后台把全部课程页面准备好，"
+                            "第一位学员也不用等）")
     serve.add_argument("--max-kernels-per-client", type=int, default=MAX_KERNELS_PER_CLIENT, metavar="N",
                        help=f"每个访问者（IP 地址）最多同时打开的页面数（默认 {MAX_KERNELS_PER_CLIENT}；0 表示不限）")
     serve.add_argument("--allow-host", action="append", default=[], metavar="NAME",

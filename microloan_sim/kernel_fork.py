@@ -16,9 +16,11 @@ kernels (copy-on-write) until a kernel writes to them.
   process title ``ipykernel_launcher -f <connection file> (microloan fork)``. It ends when the Voila server
   is gone, as any kernel does, and outlives a fork server that died: an open page keeps working, and the next
   kernel starts a new fork server.
-* The first page of a course notebook makes the fork server run that notebook once (outputs discarded, the
-  hidden self-checks left out) before it forks the page's kernel: the notebook's opening views
-  (``ui._common.remembered``) and the caches behind them are then worked out once for the whole class.
+* The fork server runs each notebook of ``course/`` once (outputs discarded, the hidden self-checks left out):
+  the notebook's opening views (``ui._common.remembered``) and the caches behind them are then worked out once
+  for the whole class. It opens the lesson's notebooks (``--warm``) before it takes the first kernel, then,
+  under ``microloan serve``, the rest of the course one notebook at a time while no page waits; a notebook
+  not yet opened is opened when its first page asks for a kernel.
 * The fork server ends when a data file of the course (the package's data, the casebook) changes, so no kernel
   starts with what an instructor has since edited; the next page starts a fresh one.
 
@@ -45,6 +47,7 @@ import importlib
 import json
 import os
 import pathlib
+import select
 import signal
 import socket
 import subprocess
@@ -74,6 +77,8 @@ INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 COURSE_FOLDERS = ("course", "exercises", "casebook", "instructor")
 #: The environment variable that hands the lesson's notebooks (a JSON list) to the fork server.
 LESSON_VARIABLE = "MICROLOAN_FORK_LESSON"
+#: The environment variable that tells the fork server to open the whole course while no page waits ("1").
+COURSE_VARIABLE = "MICROLOAN_FORK_COURSE"
 #: Seconds the first course kernel waits for a new fork server to import everything and listen.
 START_TIMEOUT = 60.0
 
@@ -312,6 +317,9 @@ def serve_forks(socket_path: str) -> None:
 
     for name in json.loads(os.environ.get(LESSON_VARIABLE) or "[]"):   # the lesson's notebooks, before any kernel
         open_once(pathlib.Path(name))
+    # the rest of the course, one notebook at a time while no page is waiting (a page that arrives meanwhile
+    # waits for one notebook at most, a few seconds for the largest)
+    later = sorted(pathlib.Path("course").glob("*.ipynb")) if os.environ.get(COURSE_VARIABLE) == "1" else []
     gc.collect()
     gc.freeze()   # the collector of a forked kernel never walks (and so never copies) the imported objects
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)
@@ -321,14 +329,15 @@ def serve_forks(socket_path: str) -> None:
     listener.listen(64)
     os.rename(socket_path + ".new", socket_path)   # the path appears once connections are accepted
     files = _data_stamp()
-    listener.settimeout(2.0)
     while os.getppid() == parent:
-        try:
-            connection, _ = listener.accept()
-        except TimeoutError:
-            if _data_stamp() != files:
+        waiting, _, _ = select.select([listener], [], [], 0.0 if later else 2.0)
+        if not waiting:
+            if later:
+                open_once(later.pop(0))
+            elif _data_stamp() != files:
                 break   # the data changed: the next page starts a fresh fork server
             continue
+        connection, _ = listener.accept()
         with connection:
             connection.settimeout(10.0)
             data = b""
@@ -361,13 +370,15 @@ class _ForkServer:
         self._process: subprocess.Popen[bytes] | None = None
         self._socket = ""
         self.lesson: list[str] = []
+        self.whole_course = False
 
     def _start(self) -> None:
         folder = tempfile.mkdtemp(prefix="ml-fork-")     # 0700
         self._socket = os.path.join(folder, "fork.sock")
         env = {**os.environ, "OPENBLAS_NUM_THREADS": "1",   # no BLAS threads in a process that forks
                "PYDEVD_DISABLE_FILE_VALIDATION": "1",   # debugpy's note on frozen modules, when it is preloaded
-               LESSON_VARIABLE: json.dumps(self.lesson, ensure_ascii=False)}
+               LESSON_VARIABLE: json.dumps(self.lesson, ensure_ascii=False),
+               COURSE_VARIABLE: "1" if self.whole_course else "0"}
         self._process = subprocess.Popen([sys.executable, "-m", "microloan_sim.kernel_fork", self._socket],
                                          env=env, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + START_TIMEOUT
@@ -403,14 +414,17 @@ class _ForkServer:
 _SERVER = _ForkServer()
 
 
-def start_fork_server_in_background(lesson: Sequence[str] = ()) -> None:
+def start_fork_server_in_background(lesson: Sequence[str] = (), *, whole_course: bool = False) -> None:
     """Start the fork server now, in a thread (Voila calls it at start-up, so that the first learner does not
     wait for the imports); a failure is left to the first kernel, which then starts the usual way.
 
     ``lesson``: the notebooks of the lesson in progress (``microloan serve --warm``, paths in the served folder),
     which the fork server opens before it takes the first kernel, so even the first learner's kernel (and the
-    warm pool's) starts with their opening views."""
+    warm pool's) starts with their opening views. ``whole_course``: then it opens every other notebook of
+    ``course/`` too, one at a time while no page waits (``microloan serve``'s default; about 20 s of one core
+    after start-up), so the first learner of any page finds its views ready."""
     _SERVER.lesson = [str(notebook) for notebook in lesson]
+    _SERVER.whole_course = whole_course
 
     def start() -> None:
         with contextlib.suppress(OSError):

@@ -100,7 +100,7 @@ def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "12
                   cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
                   max_kernels_per_client: int = MAX_KERNELS_PER_CLIENT,
                   allowed_hosts: Sequence[str] = (), warm: Mapping[str, int] | None = None,
-                  fork_kernels: bool = True) -> list[str]:
+                  fork_kernels: bool = True, prepare_course: bool = True) -> list[str]:
     """The Voila command line used by ``microloan serve`` and by the tests.
 
     Voila runs as :mod:`microloan_sim.voila_app`: Voila itself, plus a ``Host`` header check against DNS
@@ -123,7 +123,10 @@ def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "12
 
     With ``fork_kernels`` (the default, on Linux and macOS), a course notebook's kernel is forked from one
     process that has already imported the course (:mod:`microloan_sim.kernel_fork`): it starts in
-    milliseconds and shares the imported libraries' memory with the other kernels.
+    milliseconds and shares the imported libraries' memory with the other kernels. With ``prepare_course`` (the
+    default) the fork server also runs every course notebook once after start-up, so every page's opening views
+    are worked out before the first learner asks for them; without it, a notebook is run there when its first
+    page is asked for.
 
     >>> cmd = voila_command(Path("course"), 8866, cull_idle_timeout=15, cull_interval=5)
     >>> "--MappingKernelManager.cull_idle_timeout=15" in cmd and "--MappingKernelManager.cull_connected=False" in cmd
@@ -149,6 +152,7 @@ def voila_command(root: Path, port: int, *, preheat: bool = False, ip: str = "12
             from .kernel_fork import FORK_PROVISIONER
 
             command.append(f"--KernelProvisionerFactory.default_provisioner_name={FORK_PROVISIONER}")
+            command.append(f"--MicroloanVoila.prepare_course={prepare_course}")
     if warm:
         pools: dict[str, dict[str, int]] = {"default": {"pool_size": 0}}
         pools.update({notebook: {"pool_size": int(size)} for notebook, size in warm.items()})

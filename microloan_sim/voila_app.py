@@ -41,7 +41,7 @@ from typing import Any
 import tornado.web
 from jupyter_server.base.call_context import CallContext
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
-from traitlets import Int, List, Unicode
+from traitlets import Bool, Int, List, Unicode
 from voila.app import Voila
 
 _PAGE = """<!DOCTYPE html>
@@ -187,6 +187,9 @@ class MicroloanVoila(Voila):
                          help="Host names (besides localhost, this machine's name and IP addresses) to answer.")
     max_kernels_per_client = Int(10, config=True,
                                  help="Most kernels one client address may hold at once (0: no cap).")
+    prepare_course = Bool(True, config=True,
+                          help="With forked kernels: open every course notebook in the fork server after start-up, "
+                               "so the first learner of any page finds its opening views ready.")
 
     def initialize(self, argv: Any = None) -> None:
         super().initialize(argv)
@@ -210,7 +213,8 @@ class MicroloanVoila(Voila):
         if self.config.get("KernelProvisionerFactory", {}).get("default_provisioner_name") == FORK_PROVISIONER:
             pools = dict(getattr(self.kernel_manager, "kernel_pools_config", None) or {})   # --warm's pools
             lesson = [name for name, pool in pools.items() if name != "default" and pool.get("pool_size", 0) > 0]
-            start_fork_server_in_background(lesson)   # imports (and the lesson's notebooks) before the learners
+            # imports (and the lesson's notebooks) before the learners; the rest of the course after them
+            start_fork_server_in_background(lesson, whole_course=self.prepare_course)
         self.listen()
 
 

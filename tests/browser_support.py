@@ -47,7 +47,12 @@ def voila_server(source: Path = REPO, *, instructor: bool = False, preheat: bool
 
     ``extra`` maps served paths to files copied into the served root as well (the benchmark's blank
     notebook, which a project root would not serve). ``serve_options`` are passed to ``voila_command``
-    (e.g. short ``cull_idle_timeout`` / ``cull_interval`` for the kernel lifecycle tests)."""
+    (e.g. short ``cull_idle_timeout`` / ``cull_interval`` for the kernel lifecycle tests).
+
+    Unlike ``microloan serve``, the fork server prepares a course notebook only when its first page asks for it
+    (``prepare_course=False``, unless a test asks): the suite starts some 30 servers, and preparing the whole
+    course costs each about 20 s of one core right when its test opens its pages."""
+    serve_options.setdefault("prepare_course", False)
     port = free_port()
     data = data_dir or Path(tempfile.mkdtemp(prefix="microloan-test-data-"))
     root = build_served_root(source, instructor=instructor, exclude=[data])
@@ -96,6 +101,22 @@ def listening_process(base: str) -> Any:
     port = int(base.rstrip("/").rsplit(":", 1)[1])
     return next(psutil.Process(c.pid) for c in psutil.net_connections(kind="tcp")
                 if c.laddr and c.laddr.port == port and c.status == psutil.CONN_LISTEN)
+
+
+def wait_until_idle(process: Any, quiet: float = 3.0, limit: float = 180.0) -> bool:
+    """Wait until ``process`` (psutil.Process) has used no CPU for ``quiet`` seconds (a fork server that has
+    prepared the course); whether it did within ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    last, since = -1.0, time.monotonic()
+    while time.monotonic() < deadline:
+        times = process.cpu_times()
+        used = times.user + times.system
+        if used != last:
+            last, since = used, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return True
+        time.sleep(0.25)
+    return False
 
 
 def render_url(base: str, notebook: str) -> str:

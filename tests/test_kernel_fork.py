@@ -21,7 +21,7 @@ import pytest
 
 from microloan_sim import kernel_fork, serving
 
-from .browser_support import REPO, listening_process, render_url, voila_server
+from .browser_support import REPO, listening_process, render_url, voila_server, wait_until_idle
 
 COURSE_PAGE = "course/04c_报表编制.ipynb"
 PLAIN_PAGE = "bench/blank.ipynb"            # outside the course folders: a kernel started the usual way
@@ -243,3 +243,23 @@ def test_the_lessons_notebooks_are_opened_before_the_first_learner(tmp_path: Pat
         page.close()
         shown = re.search(r"已算好的开场视图：([\w,]*)", page.html)
         assert shown is not None and "sizing_calculator" in shown.group(1).split(","), page.html[-2000:]
+
+
+@pytest.mark.slow
+def test_microloan_serve_prepares_the_whole_course_and_serves_pages_meanwhile(tmp_path: Path) -> None:
+    """``microloan serve`` (prepare_course, its default): after start-up the fork server opens every notebook of
+    course/, one at a time while no page waits, so the first learner of any page finds its opening views ready
+    (04e: the sizing calculator; 05b: the product comparison and the schedule explorer). A page asked for while it
+    prepares is served complete."""
+    probe_notebook(tmp_path, PROBE)
+    with course_server(tmp_path, extra={"course/zz_probe.ipynb": tmp_path / "probe.ipynb"},
+                       prepare_course=True) as (base, _, fork_server):
+        early = Page(base, "course/05b_合作微贷.ipynb")      # asked for while the course is being prepared
+        assert early.html.count(WIDGET_VIEW) >= 5 and "Traceback" not in early.html
+        early.close()
+        assert wait_until_idle(fork_server)
+        page = Page(base, "course/zz_probe.ipynb")
+        page.close()
+        shown = re.search(r"已算好的开场视图：([\w,]*)", page.html)
+        assert shown is not None, page.html[-2000:]
+        assert {"sizing_calculator", "product_comparator", "schedule_explorer"} <= set(shown.group(1).split(","))
