@@ -34,7 +34,9 @@ How to read the table (one row per notebook and pattern; ``pool`` is the warm po
 - ``kernels_left``: kernels still running 5 s after every page closed, warm pool not counted (must be 0).
 
 Absolute seconds move with whatever else the machine runs; compare ratios within one run, and runs made
-close together.
+close together. With ``--repeat N`` everything (the blank notebook too) is measured N times in turn, and each
+figure is the median over the rounds (a ratio: the median of each round's ratio to its own blank notebook;
+``rounds`` says how many); failures and kernels left are summed over the rounds.
 
 Run: ``.venv/bin/python bench/bench_classroom.py [--learners 30] [--spread 20] [--notebooks blank,04c,...]
 [--warm N] [--warm-notebooks 04c]``
@@ -273,26 +275,10 @@ def measure(base: str, notebook: str, name: str, learners: int, spread: float, p
     return rows
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=30)
-    parser.add_argument("--spread", type=float, default=20.0, help="seconds over which the arrival is spread")
-    parser.add_argument("--notebooks", default=",".join(NOTEBOOKS), help="comma-separated: " + ",".join(NOTEBOOKS))
-    parser.add_argument("--warm", type=int, default=0, metavar="N",
-                        help="also serve each dashboard with a warm pool of N kernels (0: no warm runs)")
-    parser.add_argument("--plain", action="store_true",
-                        help="also serve the dashboards with kernels started the usual way (no fork server)")
-    parser.add_argument("--warm-notebooks", default="", help="the dashboards served warm (default: all chosen)")
-    parser.add_argument("--on-demand", action="store_true",
-                        help="serve as microloan serve --prepare-on-demand: a notebook is prepared in the fork server "
-                             "when its first page asks (the single learner is then that first page)")
-    args = parser.parse_args()
-    serve = {"max_kernels_per_client": 0, "prepare_course": not args.on_demand}
-    chosen = [name.strip() for name in args.notebooks.split(",") if name.strip()]
-    if "blank" not in chosen:
-        chosen.insert(0, "blank")  # every figure is read against the blank notebook of the same run
+def one_round(args: argparse.Namespace, chosen: list[str], blank: dict[str, Path],
+              serve: dict[str, Any]) -> list[dict[str, Any]]:
+    """The blank notebook and every chosen dashboard, each on a server as ``microloan serve`` runs it."""
     rows: list[dict[str, Any]] = []
-    blank = {"bench/blank.ipynb": ROOT / "bench" / "blank.ipynb"}
     # every simulated learner comes from 127.0.0.1: the per-client kernel cap would refuse all but 10
     with voila_server(ROOT, extra=blank, **serve) as base:
         for name in chosen:
@@ -309,6 +295,11 @@ def main() -> None:
                 continue
             with voila_server(ROOT, extra=blank, **serve, warm={NOTEBOOKS[name]: args.warm}) as base:
                 rows += measure(base, NOTEBOOKS[name], name, args.learners, args.spread, args.warm)
+    return rows
+
+
+def with_ratios(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each row's figures against the blank notebook's of the same round and pattern."""
     for row in rows:
         same = next(r for r in rows if r["notebook"] == "blank" and r["pattern"] == row["pattern"])
         row["p95_vs_blank"] = row["p95_s"] / same["p95_s"]
@@ -316,7 +307,55 @@ def main() -> None:
         row["cpu_vs_blank"] = row["cpu_per_learner_s"] / same["cpu_per_learner_s"]
         row["rss_vs_blank"] = row["rss_per_learner_mib"] / same["rss_per_learner_mib"]
         row["pss_vs_blank"] = row["pss_per_learner_mib"] / same["pss_per_learner_mib"]
-        row["failure_reasons"] = "; ".join(row["failure_reasons"]) or "-"
+    return rows
+
+
+def median_row(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """One row of the table from the same row of every round: the median of each figure (a ratio is the median
+    of the rounds' ratios, each against its own round's blank notebook); failures and kernels left are summed,
+    and ``rounds`` says how many there were."""
+    merged: dict[str, Any] = {}
+    for key, value in rows[0].items():
+        values = [row[key] for row in rows]
+        if key in ("failures", "kernels_left", "shutdowns_refused"):
+            merged[key] = sum(values)
+        elif isinstance(value, float):
+            merged[key] = statistics.median(values)
+        elif key == "failure_reasons":
+            merged[key] = "; ".join(reason for row in rows for reason in row[key]) or "-"
+        else:
+            merged[key] = value
+    merged["rounds"] = len(rows)
+    return merged
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--learners", type=int, default=30)
+    parser.add_argument("--spread", type=float, default=20.0, help="seconds over which the arrival is spread")
+    parser.add_argument("--notebooks", default=",".join(NOTEBOOKS), help="comma-separated: " + ",".join(NOTEBOOKS))
+    parser.add_argument("--warm", type=int, default=0, metavar="N",
+                        help="also serve each dashboard with a warm pool of N kernels (0: no warm runs)")
+    parser.add_argument("--plain", action="store_true",
+                        help="also serve the dashboards with kernels started the usual way (no fork server)")
+    parser.add_argument("--warm-notebooks", default="", help="the dashboards served warm (default: all chosen)")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N",
+                        help="measure everything N times (blank included, in turn) and print the medians: a burst's "
+                             "wall time on a shared 2-core machine varies by a third from run to run")
+    parser.add_argument("--on-demand", action="store_true",
+                        help="serve as microloan serve --prepare-on-demand: a notebook is prepared in the fork server "
+                             "when its first page asks (the single learner is then that first page)")
+    args = parser.parse_args()
+    serve = {"max_kernels_per_client": 0, "prepare_course": not args.on_demand}
+    chosen = [name.strip() for name in args.notebooks.split(",") if name.strip()]
+    if "blank" not in chosen:
+        chosen.insert(0, "blank")  # every figure is read against the blank notebook of the same run
+    blank = {"bench/blank.ipynb": ROOT / "bench" / "blank.ipynb"}
+    rounds = []
+    for round_number in range(1, args.repeat + 1):   # each round measures blank and every dashboard afresh
+        print(f"round {round_number} of {args.repeat}", flush=True)
+        rounds.append(with_ratios(one_round(args, chosen, blank, serve)))
+    rows = [median_row([round_rows[i] for round_rows in rounds]) for i in range(len(rounds[0]))]
     report("classroom", rows)
 
 

@@ -115,6 +115,8 @@ def _serve(args: argparse.Namespace) -> int:
         raise
     for notebook, size in warm.items():
         print(f"预热：{notebook} 保持 {size} 个内核待用", flush=True)
+    if not args.plain_kernels and not args.prepare_on_demand:
+        print("课程页面正在后台准备（约 20 秒）；期间打开的页面同样可用，只是稍慢。", flush=True)
     command = voila_command(root, args.port, preheat=args.preheat, ip=args.ip,
                             cull_idle_timeout=args.cull_idle_timeout, cull_interval=args.cull_interval,
                             max_kernels_per_client=args.max_kernels_per_client, allowed_hosts=args.allow_host,

@@ -102,6 +102,17 @@ def test_serve_forks_course_kernels_unless_told_not_to() -> None:
     assert flag not in serving.voila_command(Path("course"), 8866, fork_kernels=False)
 
 
+def test_serve_prepares_the_whole_course_unless_told_to_wait_for_pages() -> None:
+    from microloan_sim import cli
+
+    def command(*options: str) -> list[str]:
+        args = cli.build_parser().parse_args(["serve", *options])
+        return serving.voila_command(Path("course"), 8866, prepare_course=not args.prepare_on_demand)
+
+    assert "--MicroloanVoila.prepare_course=True" in command()
+    assert "--MicroloanVoila.prepare_course=False" in command("--prepare-on-demand")
+
+
 @pytest.mark.slow
 def test_a_course_page_runs_in_a_forked_kernel_and_another_page_in_a_plain_one(tmp_path: Path) -> None:
     with course_server(tmp_path, extra={PLAIN_PAGE: REPO / PLAIN_PAGE}) as (base, server, fork):
