@@ -31,7 +31,8 @@ def test_typing_in_the_guide_reflection_box_reveals_the_reference_answer(voila: 
     page.wait_for_function(f"() => {_BUTTON} !== null && !{_BUTTON}.disabled")
     button.click()
     shown = root.locator(".ml-reflection-answer").first
-    page.wait_for_function("s => document.querySelector('.ml-reflection .ml-reflection-answer').innerText.includes(s)",
+    page.wait_for_function("s => (document.querySelector('.ml-reflection .ml-reflection-answer')?.innerText ?? '')"
+                           ".includes(s)",
                            arg=answer[:20])
     assert "参考答案" in shown.inner_text() and "收起参考答案" in button.inner_text()
     assert "Traceback" not in page.content()

@@ -17,7 +17,7 @@ it (``show_prompt=True`` shows it, for use outside a notebook page that prints i
 Examples
 --------
 >>> box = reflection("04c-1")
->>> button = box.children[-3]
+>>> button = box.children[2]
 >>> button.description, button.disabled
 ('查看参考答案', True)
 >>> box.children[1].value = "应收增加"            # 4 characters typed
@@ -172,41 +172,57 @@ def reflection(reflection_id: str, *, show_prompt: bool = False) -> widgets.VBox
     show_prompt : bool
         Also show the question. Notebooks print it in the markdown cell above, so the default is ``False``.
 
-    Children, in order: the question (only with ``show_prompt``) or a short heading, the text box, the
-    button, the note "先写下你的想法，再查看参考答案", the answer (empty until the button is clicked).
+    Children, in order: the heading (the question only with ``show_prompt``, else a short heading) with the note
+    "先写下你的想法，再查看参考答案" until the learner has written, the text box, the button, and once the button
+    is first clicked the answer. Every course page holds several of these boxes, so each is kept to four widgets
+    (a widget costs every learner's kernel about a millisecond when the page opens).
+
+    >>> box = reflection("04c-1")
+    >>> heading, text, button = box.children
+    >>> button.disabled, NOTE_BEFORE in heading.value
+    (True, True)
+    >>> text.value = "应收增加了"
+    >>> button.click()
+    >>> len(box.children), NOTE_BEFORE in heading.value, button.description
+    (4, False, '收起参考答案')
     """
     entry = get_reflection(reflection_id)
     head = (f"<b>想一想：</b>{html.escape(plain_prompt(entry.prompt))}" if show_prompt
             else "<b>写下你的想法</b>（只留在你自己的页面上，不计分、不提交）")
-    heading = widgets.HTML(_CSS + f"<div class='ml-reflection-head'>{head}</div>")
+    note = f"<div class='ml-reflection-note'>{NOTE_BEFORE}</div>"
+    heading = widgets.HTML(_CSS + f"<div class='ml-reflection-head'>{head}</div>{note}")
     box = widgets.Textarea(placeholder="在这里写下你的想法……", rows=4,
                            layout=widgets.Layout(width="95%", max_width="820px"))
     box.add_class("ml-reflection-input")
     button = widgets.Button(description=SHOW, disabled=True,
                             layout=widgets.Layout(width="auto", align_self="flex-start"))
     button.add_class("ml-reflection-button")
-    note = widgets.HTML(f"<span class='ml-reflection-note'>{NOTE_BEFORE}</span>")
-    note.add_class("ml-reflection-note-box")
-    answer = widgets.HTML("", layout=widgets.Layout(width="95%", max_width="820px"))
-    answer.add_class("ml-reflection-answer")
+    root = widgets.VBox([heading, box, button])
+    root.add_class("ml-reflection")
+    answer: list[widgets.HTML] = []   # made when first asked for: most boxes are never opened
 
     def typed(_change: object = None) -> None:
         written = has_written(box.value)
-        button.disabled = not written and not answer.value
-        note.layout.display = "none" if written or answer.value else None
+        opened = bool(answer and answer[0].value)
+        button.disabled = not written and not opened
+        shown = heading.value.endswith(note)
+        if shown != (not written and not opened):
+            heading.value = heading.value.removesuffix(note) if shown else heading.value + note
 
     def toggle(_button: object = None) -> None:
-        if answer.value:
-            answer.value = ""
+        if answer and answer[0].value:
+            answer[0].value = ""
             button.description = SHOW
         elif has_written(box.value):
-            answer.value = ("<div class='ml-reflection-answer-box'><b>参考答案</b>（供对照思考，不是唯一答案）"
-                            f"{_paragraphs(entry.answer)}</div>")
+            if not answer:
+                answer.append(widgets.HTML(layout=widgets.Layout(width="95%", max_width="820px")))
+                answer[0].add_class("ml-reflection-answer")
+                root.children = (*root.children, answer[0])
+            answer[0].value = ("<div class='ml-reflection-answer-box'><b>参考答案</b>（供对照思考，不是唯一答案）"
+                               f"{_paragraphs(entry.answer)}</div>")
             button.description = HIDE
         typed()
 
     box.observe(typed, names="value")
     button.on_click(toggle)
-    root = widgets.VBox([heading, box, button, note, answer])
-    root.add_class("ml-reflection")
     return root
