@@ -7,9 +7,11 @@ deliberately wrong), submits, and gets graded feedback in Chinese that names the
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 import microloan_sim as ml
 
@@ -26,6 +28,26 @@ def learner_case(learner: str) -> ml.casebook.Case:
     """The case the server grades this learner on, computed as the form does (ui/exercises.py): the exam variant
     of the typed id under the test server's course key."""
     return ml.exercises.get("ex01").case(ml.gradebook.exam_variant("ex01", learner, TEST_COURSE_KEY.encode()))
+
+
+def open_tab(tab_bar, title: str) -> None:  # type: ignore[no-untyped-def]
+    """Click the tab ``title`` until it is the current one. The documents are all in the page; switching tabs is the
+    browser's alone. A click while the wrapped tab bar is still being laid out can land beside the tab (seen once in
+    a CI run: the tab stayed hidden for 90 s); a learner clicks again, and so does this, with a warning in the test
+    summary."""
+    tab = tab_bar.filter(has_text=title).first
+    for attempt in range(3):
+        if attempt:
+            warnings.warn(f"Browser click retried: the tab {title} of ex01 (click {attempt + 1})", RuntimeWarning,
+                          stacklevel=2)
+        tab.click()
+        try:
+            tab.page.wait_for_function("t => t.classList.contains('lm-mod-current') || t.classList.contains('p-mod-current')",
+                                       arg=tab.element_handle(), timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the tab {title} did not open after 3 clicks")
 
 
 def test_ex01_reconstruction_in_the_browser(voila: str, browser) -> None:  # type: ignore[no-untyped-def]
@@ -59,11 +81,11 @@ def test_ex01_reconstruction_in_the_browser(voila: str, browser) -> None:  # typ
         assert titles[0] == "访谈记录" and named <= set(titles), (named, titles)  # every document a source names
         # readable at 1366 px: the tab bar wraps instead of scrolling, the page has no horizontal scroll bar
         assert page.evaluate("document.documentElement.scrollWidth") <= 1366
-        tab_bar.filter(has_text="现金及存款核实表").first.click()
+        open_tab(tab_bar, "现金及存款核实表")
         cash_page = view.locator(".ml-document-page", has_text="库存现金").first
         cash_page.wait_for()
         assert "金额（元）" in cash_page.inner_text() and "银行存款" in cash_page.inner_text()
-        tab_bar.filter(has_text="银行流水").first.click()
+        open_tab(tab_bar, "银行流水")
         bank = view.locator(".ml-document-page", has_text="银行流水汇总").first
         bank.wait_for()
         assert "摘要" in bank.inner_text() and "流入（元）" in bank.inner_text()

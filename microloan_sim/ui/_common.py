@@ -256,14 +256,15 @@ def folded(sections: dict[str, Callable[[], widgets.Widget]]) -> widgets.Accordi
     >>> accordion.children[0].children[0].value, calls
     ('细节', [1])
     """
-    builders = list(sections.values())
+    builders: list[Callable[[], widgets.Widget] | None] = list(sections.values())
     accordion = widgets.Accordion(children=[widgets.VBox() for _ in builders], titles=tuple(sections))
     accordion.selected_index = None
 
     def show(change: dict[str, Any]) -> None:
         index = change["new"]
-        if index is not None and builders[index] is not None:
-            build, builders[index] = builders[index], None
+        build = builders[index] if index is not None else None
+        if build is not None:
+            builders[index] = None
             accordion.children[index].children = (build(),)
 
     accordion.observe(show, names="selected_index")
